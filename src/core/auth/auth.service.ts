@@ -1,0 +1,34 @@
+import { Injectable } from '@nestjs/common';
+import type { IncomingHttpHeaders } from 'node:http';
+import { AppConfig } from '../config/app-config';
+import { ApiError } from '../errors/api-error';
+import { presentedToken, tokensMatch } from './token-verifier';
+
+/** Extra credentials a later module may accept (e.g. short-lived SSE tokens). */
+export type CredentialCheck = (presented: string) => boolean;
+
+/** Decides whether a request's headers carry the operator token. */
+@Injectable()
+export class AuthService {
+  constructor(private readonly config: AppConfig) {}
+
+  get enabled(): boolean {
+    return this.config.authMode === 'token';
+  }
+
+  isValid(presented: string): boolean {
+    return this.config.token !== undefined && tokensMatch(presented, this.config.token);
+  }
+
+  /** Throws 401 auth_required without a token, 403 forbidden with a wrong one. */
+  assertAuthorized(headers: IncomingHttpHeaders, alsoAccept?: CredentialCheck): void {
+    if (!this.enabled) return;
+    const presented = presentedToken(headers);
+    if (presented === undefined) {
+      throw new ApiError(401, 'auth_required', 'Send the token in X-VX11-Token or Authorization: Bearer');
+    }
+    if (!this.isValid(presented) && !alsoAccept?.(presented)) {
+      throw new ApiError(403, 'forbidden', 'The token is not valid');
+    }
+  }
+}

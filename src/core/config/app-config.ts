@@ -1,0 +1,81 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+
+export const AUTH_MODES = ['token', 'off'] as const;
+export type AuthMode = (typeof AUTH_MODES)[number];
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export class WindowConfig {
+  @IsArray()
+  @ArrayUnique()
+  @IsString({ each: true })
+  allowlist: string[];
+
+  @IsInt()
+  @Min(1)
+  @Max(7 * 24 * 3600)
+  maxTtlSec: number;
+}
+
+export class RetentionConfig {
+  @IsInt() @Min(1) events: number;
+  @IsInt() @Min(1) health_history: number;
+  @IsInt() @Min(1) power_events: number;
+  @IsInt() @Min(1) messages: number;
+  @IsInt() @Min(1) backups_archive: number;
+}
+
+export class ProviderConfig {
+  @IsString() @Matches(/^[a-z0-9_.-]{1,64}$/i) name: string;
+  @IsIn(['switch', 'madre']) tier: 'switch' | 'madre';
+  @IsString() @Matches(/^https?:\/\//) base_url: string;
+  @IsString() model: string;
+  @IsOptional() @IsString() @Matches(/^[A-Z_][A-Z0-9_]*$/) api_key_env?: string;
+  @IsOptional() @IsInt() @Min(100) timeout_ms?: number;
+  @IsOptional() @IsInt() priority?: number;
+  @IsOptional() @IsInt() @Min(0) daily_token_budget?: number;
+}
+
+export class HormigueroConfig {
+  @IsInt() @Min(1) @Max(86400) scanIntervalSec: number;
+}
+
+/** The validated, effective configuration. Built once at start by loadConfig(). */
+export class AppConfig {
+  @IsString() @MinLength(1) host: string;
+  @IsInt() @Min(0) @Max(65535) port: number;
+  @IsString() @MinLength(1) dataDir: string;
+  @IsString() @MinLength(1) logsDir: string;
+  @IsIn(AUTH_MODES) authMode: AuthMode;
+  /** Set from VX11_TOKEN or the generated token file; never from config/ files. */
+  @IsOptional() @IsString() @MinLength(16) token?: string;
+  @IsString() @Matches(/^rediss?:\/\/.+/) redisUrl: string;
+  /** Key prefix of every BullMQ queue; lets several VX11s (or test runs) share one Redis. */
+  @IsString() @Matches(/^[A-Za-z0-9_-]{1,32}$/) queuePrefix: string;
+  @IsIn(LOG_LEVELS) logLevel: LogLevel;
+  @IsInt() @Min(1024) bodyLimitBytes: number;
+  @IsBoolean() metricsPublic: boolean;
+  @IsInt() @Min(100) shutdownTimeoutMs: number;
+  @IsObject() legacyPorts: Record<string, number | number[]>;
+  @ValidateNested() @Type(() => WindowConfig) window: WindowConfig;
+  @IsString() defaultPolicy: string;
+  @IsObject() policies: Record<string, string[]>;
+  @ValidateNested() @Type(() => RetentionConfig) retentionDays: RetentionConfig;
+  @IsArray() @ValidateNested({ each: true }) @Type(() => ProviderConfig) providers: ProviderConfig[];
+  @ValidateNested() @Type(() => HormigueroConfig) hormiguero: HormigueroConfig;
+}

@@ -1,0 +1,34 @@
+import type Database from 'better-sqlite3';
+import { join } from 'node:path';
+import type { DataSourceOptions } from 'typeorm';
+import { MIGRATIONS } from '../../../migrations';
+import { ENTITIES } from './entities';
+
+export const DATABASE_FILE = 'vx11.db';
+export const BUSY_TIMEOUT_MS = 5000;
+
+export function databasePath(dataDir: string): string {
+  return join(dataDir, DATABASE_FILE);
+}
+
+/** Pragmas every connection gets: WAL for concurrent readers, enforced foreign keys. */
+export function applyPragmas(db: Database.Database): void {
+  db.pragma('journal_mode = WAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  db.pragma('synchronous = NORMAL');
+}
+
+/** One definition shared by the app, the CLI and the migration drift check. */
+export function dataSourceOptions(file: string): DataSourceOptions {
+  return {
+    type: 'better-sqlite3',
+    database: file,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsRun: false,
+    synchronize: false,
+    timeout: BUSY_TIMEOUT_MS,
+    prepareDatabase: applyPragmas,
+  };
+}

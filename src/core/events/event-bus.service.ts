@@ -1,0 +1,65 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { currentCorrelationId } from '../correlation/correlation';
+
+export type Severity = 'debug' | 'info' | 'warning' | 'error' | 'critical';
+
+/** CONTRACT §6 envelope. */
+export interface VxEvent<P extends Record<string, unknown> = Record<string, unknown>> {
+  event_id: string;
+  type: string;
+  source: string;
+  timestamp: string;
+  correlation_id: string | null;
+  severity: Severity;
+  payload: P;
+  canonical: boolean;
+}
+
+export type EventListener = (event: VxEvent) => void | Promise<void>;
+
+/**
+ * The in-process event bus every module publishes to. Listeners (ledger, live feeds) subscribe
+ * once; a failing listener is logged and never breaks the publisher.
+ */
+@Injectable()
+export class EventBus {
+  private readonly logger = new Logger('EventBus');
+  private readonly listeners = new Set<EventListener>();
+
+  subscribe(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Builds the envelope for an event VX11 emits itself and hands it to every listener. */
+  emit(type: string, source: string, payload: Record<string, unknown>, severity: Severity = 'info'): VxEvent {
+    const event: VxEvent = {
+      event_id: randomUUID(),
+      type,
+      source,
+      timestamp: new Date().toISOString(),
+      correlation_id: currentCorrelationId() ?? null,
+      severity,
+      payload,
+      canonical: false,
+    };
+    this.publish(event);
+    return event;
+  }
+
+  publish(event: VxEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        const result = listener(event);
+        if (result instanceof Promise) result.catch((err) => this.warn(event, err));
+      } catch (err) {
+        this.warn(event, err);
+      }
+    }
+  }
+
+  private warn(event: VxEvent, err: unknown): void {
+    this.logger.warn(`listener failed on ${event.type}: ${(err as Error).message}`);
+  }
+}

@@ -1,0 +1,35 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+
+/**
+ * One prom-client registry per app instance (tests boot several apps in one process, so the
+ * global default registry would collide). Modules add their own metrics to `registry`.
+ */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+  readonly httpDuration: Histogram<'method' | 'route' | 'status_code'>;
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'vx11_' });
+    this.httpDuration = new Histogram({
+      name: 'vx11_http_request_duration_seconds',
+      help: 'HTTP request duration by route pattern and status',
+      labelNames: ['method', 'route', 'status_code'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [this.registry],
+    });
+  }
+
+  observeRequest(method: string, route: string, statusCode: number, seconds: number): void {
+    this.httpDuration.observe({ method, route, status_code: String(statusCode) }, seconds);
+  }
+
+  async render(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}

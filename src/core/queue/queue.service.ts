@@ -1,0 +1,86 @@
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Processor, Queue, QueueEvents, Worker, WorkerOptions } from 'bullmq';
+import type Redis from 'ioredis';
+import { AppConfig } from '../config/app-config';
+import { DEFAULT_JOB_OPTIONS, QueueName } from './queue-names';
+import { RedisService } from './redis.service';
+
+/** Many concurrent callers wait on one QueueEvents per queue (waitUntilFinished). */
+const MAX_WAITERS = 10_000;
+
+/**
+ * Creates and owns BullMQ queues, queue-event listeners and workers. Producers share one
+ * fail-fast connection so an enqueue with Redis down errors at once instead of hanging.
+ */
+@Injectable()
+export class QueueService implements OnApplicationShutdown {
+  private readonly logger = new Logger('Queues');
+  private readonly queues = new Map<QueueName, Queue>();
+  private readonly events = new Map<QueueName, QueueEvents>();
+  private readonly workers = new Set<Worker>();
+  private producer: Redis | undefined;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly redis: RedisService,
+  ) {}
+
+  queue(name: QueueName): Queue {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      this.producer ??= this.redis.createClient('producer', {
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 1,
+      });
+      queue = new Queue(name, {
+        connection: this.producer,
+        prefix: this.config.queuePrefix,
+        defaultJobOptions: DEFAULT_JOB_OPTIONS,
+      });
+      queue.on('error', (err) => this.logger.debug(`queue ${name}: ${err.message}`));
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  queueEvents(name: QueueName): QueueEvents {
+    let events = this.events.get(name);
+    if (!events) {
+      events = new QueueEvents(name, {
+        connection: this.redis.workerConnectionOptions(),
+        prefix: this.config.queuePrefix,
+      });
+      events.setMaxListeners(MAX_WAITERS);
+      events.on('error', (err) => this.logger.debug(`queue events ${name}: ${err.message}`));
+      this.events.set(name, events);
+    }
+    return events;
+  }
+
+  /** Starts a worker; the caller owns it and must pass it to closeWorker() when done. */
+  startWorker(name: QueueName, processor: Processor, options: Partial<WorkerOptions> = {}): Worker {
+    const worker = new Worker(name, processor, {
+      connection: this.redis.workerConnectionOptions(),
+      prefix: this.config.queuePrefix,
+      ...options,
+    });
+    worker.on('error', (err) => this.logger.debug(`worker ${name}: ${err.message}`));
+    this.workers.add(worker);
+    return worker;
+  }
+
+  /** Waits for the worker's active jobs to finish, then frees its connections. */
+  async closeWorker(worker: Worker): Promise<void> {
+    this.workers.delete(worker);
+    await worker.close();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.allSettled([...this.workers].map((w) => this.closeWorker(w)));
+    await Promise.allSettled([...this.events.values()].map((e) => e.close()));
+    await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
+    this.events.clear();
+    this.queues.clear();
+    await this.redis.close();
+  }
+}

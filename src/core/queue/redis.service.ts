@@ -1,0 +1,97 @@
+import { Injectable, Logger } from '@nestjs/common';
+import Redis, { RedisOptions } from 'ioredis';
+import { AppConfig } from '../config/app-config';
+import { redisOptionsFromUrl } from './redis-options';
+
+export interface RedisStatus {
+  status: 'up' | 'down';
+  latency_ms?: number;
+  error?: string;
+  since: string;
+}
+
+const PING_TIMEOUT_MS = 500;
+
+/**
+ * The one Redis connection factory. A probe connection tracks whether Redis answers; the app
+ * keeps serving while it is down and ioredis reconnects by itself.
+ */
+@Injectable()
+export class RedisService {
+  private readonly logger = new Logger('Redis');
+  private readonly baseOptions: RedisOptions;
+  private readonly clients = new Set<Redis>();
+  private readonly probe: Redis;
+  private up = false;
+  private lastError: string | undefined;
+  private since = new Date().toISOString();
+
+  constructor(config: AppConfig) {
+    this.baseOptions = redisOptionsFromUrl(config.redisUrl);
+    this.probe = this.createClient('probe', { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    this.probe.on('ready', () => this.mark(true));
+    this.probe.on('close', () => this.mark(false));
+    this.probe.on('error', (err: Error) => {
+      this.lastError = err.message;
+    });
+  }
+
+  /** Options for a connection BullMQ creates itself (workers need maxRetriesPerRequest null). */
+  workerConnectionOptions(): RedisOptions {
+    return { ...this.baseOptions, maxRetriesPerRequest: null };
+  }
+
+  /** A new client owned by this service and closed at shutdown. Errors never go unhandled. */
+  createClient(purpose: string, overrides: RedisOptions = {}): Redis {
+    const client = new Redis({ ...this.baseOptions, connectionName: `vx11:${purpose}`, ...overrides });
+    client.on('error', () => undefined); // state is tracked by the probe; reconnect is automatic
+    this.clients.add(client);
+    return client;
+  }
+
+  isUp(): boolean {
+    return this.up;
+  }
+
+  /** Pings Redis (bounded) and reports up/down with latency or the last error. */
+  async status(): Promise<RedisStatus> {
+    if (!this.up) return { status: 'down', error: this.lastError ?? 'not connected', since: this.since };
+    const started = process.hrtime.bigint();
+    try {
+      await Promise.race([
+        this.probe.ping(),
+        new Promise((_, reject) => setTimeout(() => reject(new Error('ping timed out')), PING_TIMEOUT_MS).unref()),
+      ]);
+      const latency = Number(process.hrtime.bigint() - started) / 1e6;
+      return { status: 'up', latency_ms: Math.round(latency * 100) / 100, since: this.since };
+    } catch (err) {
+      return { status: 'down', error: (err as Error).message, since: this.since };
+    }
+  }
+
+  /** Closes every client; called by QueueService after its queues and workers are closed. */
+  async close(): Promise<void> {
+    await Promise.all(
+      [...this.clients].map(async (client) => {
+        try {
+          await client.quit();
+        } catch {
+          client.disconnect();
+        }
+      }),
+    );
+    this.clients.clear();
+  }
+
+  private mark(up: boolean): void {
+    if (this.up === up) return;
+    this.up = up;
+    this.since = new Date().toISOString();
+    if (up) {
+      this.lastError = undefined;
+      this.logger.log('Redis connected');
+    } else {
+      this.logger.warn(`Redis unreachable (${this.lastError ?? 'connection closed'}); retrying`);
+    }
+  }
+}

@@ -1,0 +1,22 @@
+/** CONTRACT §1 module states. */
+export const MODULE_STATES = ['off', 'starting', 'active', 'stopping', 'failed'] as const;
+export type ModuleState = (typeof MODULE_STATES)[number];
+
+export interface HealthReport {
+  ok: boolean;
+  detail: string;
+  /** Free-form figures a check measured (latency, queue depth, ...). */
+  data?: Record<string, unknown>;
+}
+
+/**
+ * The lifecycle contract every VX11 module implements. `activate()` starts what the module owns
+ * (queue workers, timers, connections); `deactivate()` stops them and frees them. Only madre's
+ * power service calls these.
+ */
+export interface ModuleLifecycle {
+  readonly name: string;
+  activate(): Promise<void>;
+  deactivate(): Promise<void>;
+  health(): Promise<HealthReport>;
+}

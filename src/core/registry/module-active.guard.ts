@@ -1,0 +1,32 @@
+import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { ApiError } from '../errors/api-error';
+import { ModuleRegistry } from './module-registry.service';
+
+const OWNING_MODULE = 'vx11:module';
+
+/** Declares which VX11 module owns a controller; its routes answer 503 while it is not active. */
+export const OwnedBy = (moduleName: string) => SetMetadata(OWNING_MODULE, moduleName);
+
+export const WAKE_HINT = 'POST /madre/power/window/open';
+
+/** Global guard (after the token guard): refuses routes of a dormant module. */
+@Injectable()
+export class ModuleActiveGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly registry: ModuleRegistry,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const owner = this.reflector.getAllAndOverride<string | undefined>(OWNING_MODULE, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (owner === undefined || this.registry.isActive(owner)) return true;
+    throw new ApiError(503, 'module_dormant', `Module ${owner} is ${this.registry.state(owner)}`, undefined, {
+      module: owner,
+      hint: WAKE_HINT,
+    });
+  }
+}

@@ -1,0 +1,62 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { AppConfig } from '../../core/config/app-config';
+import { HealthReport, ModuleLifecycle } from '../../core/registry/lifecycle';
+import { ModuleRegistry } from '../../core/registry/module-registry.service';
+import { PressureAnt, PressureReading } from './pressure-ant';
+
+/** Hormiguero owns the queen: a scheduler that sends the ants out every scan interval. */
+@Injectable()
+export class HormigueroLifecycle implements ModuleLifecycle, OnModuleInit {
+  readonly name = 'hormiguero';
+  private queen: NodeJS.Timeout | undefined;
+  private readonly pressureAnt = new PressureAnt();
+  private last: PressureReading | undefined;
+
+  constructor(
+    private readonly registry: ModuleRegistry,
+    private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.attach(this);
+  }
+
+  get schedulerRunning(): boolean {
+    return this.queen !== undefined;
+  }
+
+  get lastReading(): PressureReading | undefined {
+    return this.last;
+  }
+
+  async activate(): Promise<void> {
+    if (this.queen) return;
+    this.pressureAnt.start();
+    this.queen = setInterval(() => this.scan(), this.intervalMs);
+    this.queen.unref();
+  }
+
+  async deactivate(): Promise<void> {
+    if (this.queen) clearInterval(this.queen);
+    this.queen = undefined;
+    this.pressureAnt.stop();
+  }
+
+  async health(): Promise<HealthReport> {
+    if (!this.queen) return { ok: false, detail: 'scheduler not running' };
+    if (this.last && Date.now() - Date.parse(this.last.at) > 2 * this.intervalMs) {
+      return { ok: false, detail: `last scan at ${this.last.at} is overdue` };
+    }
+    return { ok: true, detail: 'scheduler running', data: this.last ? { ...this.last } : undefined };
+  }
+
+  /** One round of the ants; the full colony (db, fs-drift ants) arrives with its own issue. */
+  scan(): PressureReading {
+    this.last = this.pressureAnt.read();
+    return this.last;
+  }
+
+  private get intervalMs(): number {
+    return this.config.hormiguero.scanIntervalSec * 1000;
+  }
+}

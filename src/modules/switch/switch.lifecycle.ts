@@ -1,0 +1,56 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Job, Worker } from 'bullmq';
+import { QueueName } from '../../core/queue/queue-names';
+import { QueueService } from '../../core/queue/queue.service';
+import { RedisService } from '../../core/queue/redis.service';
+import { HealthReport, ModuleLifecycle } from '../../core/registry/lifecycle';
+import { ModuleRegistry } from '../../core/registry/module-registry.service';
+
+export const SWITCH_WORKER_CONCURRENCY = 32;
+
+/** Switch owns the switch-queue worker: it exists exactly while switch is active. */
+@Injectable()
+export class SwitchLifecycle implements ModuleLifecycle, OnModuleInit {
+  readonly name = 'switch';
+  private worker: Worker | undefined;
+
+  constructor(
+    private readonly registry: ModuleRegistry,
+    private readonly queues: QueueService,
+    private readonly redis: RedisService,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.attach(this);
+  }
+
+  /** Whether a worker is consuming the switch queue right now. */
+  get workerRunning(): boolean {
+    return this.worker?.isRunning() ?? false;
+  }
+
+  async activate(): Promise<void> {
+    if (this.worker) return;
+    this.worker = this.queues.startWorker(QueueName.Switch, (job) => this.handle(job), {
+      concurrency: SWITCH_WORKER_CONCURRENCY,
+    });
+  }
+
+  async deactivate(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    if (worker) await this.queues.closeWorker(worker);
+  }
+
+  async health(): Promise<HealthReport> {
+    if (!this.worker) return { ok: false, detail: 'switch worker not started' };
+    if (!this.worker.isRunning()) return { ok: false, detail: 'switch worker stopped' };
+    if (!this.redis.isUp()) return { ok: false, detail: 'redis unreachable: switch queue unavailable' };
+    return { ok: true, detail: 'worker running' };
+  }
+
+  /** Chat routing to providers arrives with the chat issue; until then switch has none. */
+  private async handle(_job: Job): Promise<never> {
+    throw new Error('no switch-tier provider configured');
+  }
+}
