@@ -31,9 +31,13 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   const routes = new RouteTable();
   recordRoutes(adapter.getInstance(), routes);
 
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, routes), adapter, {
-    bufferLogs: true,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config, routes),
+    adapter,
+    {
+      bufferLogs: true,
+    },
+  );
   app.useLogger(app.get(Logger));
   app.flushLogs();
   app.useGlobalFilters(new AllExceptionsFilter());

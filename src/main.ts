@@ -26,7 +26,9 @@ function closeOnSignals(app: NestFastifyApplication, timeoutMs: number): void {
     closing = true;
     console.error(JSON.stringify({ level: 'info', msg: `Received ${signal}; shutting down` }));
     const deadline = setTimeout(() => {
-      console.error(JSON.stringify({ level: 'error', msg: `Shutdown exceeded ${timeoutMs} ms; exiting` }));
+      console.error(
+        JSON.stringify({ level: 'error', msg: `Shutdown exceeded ${timeoutMs} ms; exiting` }),
+      );
       process.exit(1);
     }, timeoutMs);
     deadline.unref();
@@ -51,14 +53,18 @@ async function main(): Promise<void> {
     const note = resolved.source === 'generated' ? 'Generated a new token; it is' : 'Token is';
     console.error(JSON.stringify({ level: 'info', msg: `${note} in ${where}` }));
   } else {
-    console.error(JSON.stringify({ level: 'warn', msg: 'Auth mode is off (loopback only): no token required' }));
+    console.error(
+      JSON.stringify({ level: 'warn', msg: 'Auth mode is off (loopback only): no token required' }),
+    );
   }
   const app = await createApp(config);
   closeOnSignals(app, config.shutdownTimeoutMs);
   await app.listen({ host: config.host, port: config.port });
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  console.error(JSON.stringify({ level: 'info', msg: `VX11 listening on http://${config.host}:${port}`, port }));
+  console.error(
+    JSON.stringify({ level: 'info', msg: `VX11 listening on http://${config.host}:${port}`, port }),
+  );
 }
 
 void main();

@@ -35,7 +35,11 @@ ${[...down].reverse().map(q).join('\n')}
   }
 }
 `;
-    const file = join(PROJECT_ROOT, 'migrations', `${stamp}-${name.replace(/[A-Z]/g, (c, i) => (i ? '-' : '') + c.toLowerCase())}.ts`);
+    const file = join(
+      PROJECT_ROOT,
+      'migrations',
+      `${stamp}-${name.replace(/[A-Z]/g, (c, i) => (i ? '-' : '') + c.toLowerCase())}.ts`,
+    );
     writeFileSync(file, source);
     console.log(`Wrote ${file}; add ${className} to migrations/index.ts`);
   } finally {

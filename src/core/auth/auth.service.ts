@@ -25,7 +25,11 @@ export class AuthService {
     if (!this.enabled) return;
     const presented = presentedToken(headers);
     if (presented === undefined) {
-      throw new ApiError(401, 'auth_required', 'Send the token in X-VX11-Token or Authorization: Bearer');
+      throw new ApiError(
+        401,
+        'auth_required',
+        'Send the token in X-VX11-Token or Authorization: Bearer',
+      );
     }
     if (!this.isValid(presented) && !alsoAccept?.(presented)) {
       throw new ApiError(403, 'forbidden', 'The token is not valid');

@@ -1,5 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { BreakerOptions, BreakerSnapshot, CircuitBreaker, DEFAULT_BREAKER_OPTIONS } from './circuit-breaker';
+import {
+  BreakerOptions,
+  BreakerSnapshot,
+  CircuitBreaker,
+  DEFAULT_BREAKER_OPTIONS,
+} from './circuit-breaker';
 
 /** Every circuit breaker in the process, by name; /vx11/circuit-breaker/status reads it. */
 @Injectable()

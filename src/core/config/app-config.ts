@@ -76,6 +76,9 @@ export class AppConfig {
   @IsString() defaultPolicy: string;
   @IsObject() policies: Record<string, string[]>;
   @ValidateNested() @Type(() => RetentionConfig) retentionDays: RetentionConfig;
-  @IsArray() @ValidateNested({ each: true }) @Type(() => ProviderConfig) providers: ProviderConfig[];
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => ProviderConfig)
+  providers: ProviderConfig[];
   @ValidateNested() @Type(() => HormigueroConfig) hormiguero: HormigueroConfig;
 }

@@ -10,9 +10,11 @@ const text: Parser = (raw, name) => {
 const integer =
   (min: number, max: number): Parser =>
   (raw, name) => {
-    if (!/^-?\d+$/.test(raw.trim())) throw new ConfigError(name, `must be an integer, got "${raw}"`);
+    if (!/^-?\d+$/.test(raw.trim()))
+      throw new ConfigError(name, `must be an integer, got "${raw}"`);
     const value = Number(raw);
-    if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}`);
+    if (value < min || value > max)
+      throw new ConfigError(name, `must be between ${min} and ${max}`);
     return value;
   };
 const oneOf =

@@ -55,13 +55,19 @@ function isLoopback(host: string): boolean {
 function checkModuleNames(config: AppConfig): void {
   for (const name of config.window.allowlist) {
     if (!OPTIONAL_MODULES.includes(name)) {
-      throw new ConfigError('config key window.allowlist', `names "${name}", not an optional module`);
+      throw new ConfigError(
+        'config key window.allowlist',
+        `names "${name}", not an optional module`,
+      );
     }
   }
   for (const [policy, members] of Object.entries(config.policies)) {
     for (const name of members) {
       if (!OPTIONAL_MODULES.includes(name)) {
-        throw new ConfigError(`config key policies.${policy}`, `names "${name}", not an optional module`);
+        throw new ConfigError(
+          `config key policies.${policy}`,
+          `names "${name}", not an optional module`,
+        );
       }
     }
   }
@@ -80,7 +86,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   let raw = readJson(join(PROJECT_ROOT, 'config', 'default.json'), 'config/default.json');
   const extraFile = env.VX11_CONFIG_FILE;
   if (extraFile) {
-    if (!existsSync(extraFile)) throw new ConfigError('VX11_CONFIG_FILE', `names a missing file: ${extraFile}`);
+    if (!existsSync(extraFile))
+      throw new ConfigError('VX11_CONFIG_FILE', `names a missing file: ${extraFile}`);
     raw = deepMerge(raw, readJson(extraFile, 'VX11_CONFIG_FILE'));
   }
   delete raw.token; // a token only ever comes from the environment or the generated token file
@@ -96,13 +103,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(envNameFor(path) ?? `config key ${path}`, reason);
   }
   if (config.authMode === 'off' && !isLoopback(config.host)) {
-    throw new ConfigError('VX11_AUTH_MODE', `"off" is refused unless VX11_HOST is a loopback address (got ${config.host})`);
+    throw new ConfigError(
+      'VX11_AUTH_MODE',
+      `"off" is refused unless VX11_HOST is a loopback address (got ${config.host})`,
+    );
   }
   if (!config.policies[config.defaultPolicy]) {
-    throw new ConfigError('VX11_DEFAULT_POLICY', `must be one of ${Object.keys(config.policies).join(', ')}`);
+    throw new ConfigError(
+      'VX11_DEFAULT_POLICY',
+      `must be one of ${Object.keys(config.policies).join(', ')}`,
+    );
   }
   checkModuleNames(config);
-  config.dataDir = isAbsolute(config.dataDir) ? config.dataDir : resolve(PROJECT_ROOT, config.dataDir);
-  config.logsDir = isAbsolute(config.logsDir) ? config.logsDir : resolve(PROJECT_ROOT, config.logsDir);
+  config.dataDir = isAbsolute(config.dataDir)
+    ? config.dataDir
+    : resolve(PROJECT_ROOT, config.dataDir);
+  config.logsDir = isAbsolute(config.logsDir)
+    ? config.logsDir
+    : resolve(PROJECT_ROOT, config.logsDir);
   return config;
 }

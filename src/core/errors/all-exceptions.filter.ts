@@ -12,7 +12,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const { status, body, internal } = renderError(exception, String(request.id));
-    if (internal) this.logger.error({ err: internal, correlation_id: request.id }, 'Unhandled error');
+    if (internal)
+      this.logger.error({ err: internal, correlation_id: request.id }, 'Unhandled error');
     void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
   }
 }

@@ -31,7 +31,9 @@ export interface RenderedError {
   internal?: unknown;
 }
 
-function fromHttpException(err: HttpException): Omit<RenderedError, 'body'> & { code: string; message: string; details?: unknown } {
+function fromHttpException(
+  err: HttpException,
+): Omit<RenderedError, 'body'> & { code: string; message: string; details?: unknown } {
   const status = err.getStatus();
   const response = err.getResponse();
   let message = err.message;
@@ -65,7 +67,8 @@ export function renderError(err: unknown, correlationId: string): RenderedError 
     const fe = err as { statusCode?: number; code?: string; message?: string };
     if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
       status = fe.statusCode;
-      code = (fe.code && CODE_BY_FASTIFY_CODE[fe.code]) ?? CODE_BY_STATUS[status] ?? `http_${status}`;
+      code =
+        (fe.code && CODE_BY_FASTIFY_CODE[fe.code]) ?? CODE_BY_STATUS[status] ?? `http_${status}`;
       message = fe.message ?? message;
     } else {
       internal = err;
@@ -75,7 +78,12 @@ export function renderError(err: unknown, correlationId: string): RenderedError 
   }
   if (status >= 500 && !(err instanceof ApiError)) internal = err;
 
-  const body: ErrorBody = { error: code, message, status_code: status, correlation_id: correlationId };
+  const body: ErrorBody = {
+    error: code,
+    message,
+    status_code: status,
+    correlation_id: correlationId,
+  };
   if (details !== undefined) body.details = details;
   if (extra) Object.assign(body, extra);
   return { status, body, internal };

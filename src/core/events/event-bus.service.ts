@@ -33,7 +33,12 @@ export class EventBus {
   }
 
   /** Builds the envelope for an event VX11 emits itself and hands it to every listener. */
-  emit(type: string, source: string, payload: Record<string, unknown>, severity: Severity = 'info'): VxEvent {
+  emit(
+    type: string,
+    source: string,
+    payload: Record<string, unknown>,
+    severity: Severity = 'info',
+  ): VxEvent {
     const event: VxEvent = {
       event_id: randomUUID(),
       type,

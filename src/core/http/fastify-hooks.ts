@@ -16,7 +16,11 @@ export function recordRoutes(fastify: FastifyInstance, table: RouteTable): void 
  * OpenAPI routes. (Fastify-level errors such as a bad body reach our exception filter through
  * Nest's own Fastify error handler.)
  */
-export function installHttpHooks(fastify: FastifyInstance, metrics: MetricsService, auth: AuthService): void {
+export function installHttpHooks(
+  fastify: FastifyInstance,
+  metrics: MetricsService,
+  auth: AuthService,
+): void {
   fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);

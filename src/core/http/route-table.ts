@@ -14,7 +14,8 @@ export class RouteTable {
   add(method: string | string[], url: string): void {
     for (const m of Array.isArray(method) ? method : [method]) {
       if (m === 'HEAD' || m === 'OPTIONS') continue;
-      if (!this.routes.some((r) => r.method === m && r.url === url)) this.routes.push({ method: m, url });
+      if (!this.routes.some((r) => r.method === m && r.url === url))
+        this.routes.push({ method: m, url });
     }
   }
 

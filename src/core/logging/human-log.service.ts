@@ -30,7 +30,9 @@ export class HumanLogService implements OnApplicationShutdown {
   /** Resolves once everything written so far has reached the file. */
   async flush(): Promise<void> {
     await Promise.all(
-      [...this.streams.values()].map((s) => new Promise<void>((resolve) => s.write('', () => resolve()))),
+      [...this.streams.values()].map(
+        (s) => new Promise<void>((resolve) => s.write('', () => resolve())),
+      ),
     );
   }
 

@@ -26,7 +26,12 @@ export function pinoParams(config: AppConfig): Params {
       },
       serializers: {
         // Query strings may carry an SSE token: log the path only.
-        req: (req: { id: string; method: string; url: string; headers: Record<string, unknown> }) => ({
+        req: (req: {
+          id: string;
+          method: string;
+          url: string;
+          headers: Record<string, unknown>;
+        }) => ({
           id: req.id,
           method: req.method,
           url: req.url.split('?')[0],

@@ -43,7 +43,11 @@ export class RedisService {
 
   /** A new client owned by this service and closed at shutdown. Errors never go unhandled. */
   createClient(purpose: string, overrides: RedisOptions = {}): Redis {
-    const client = new Redis({ ...this.baseOptions, connectionName: `vx11:${purpose}`, ...overrides });
+    const client = new Redis({
+      ...this.baseOptions,
+      connectionName: `vx11:${purpose}`,
+      ...overrides,
+    });
     client.on('error', () => undefined); // state is tracked by the probe; reconnect is automatic
     this.clients.add(client);
     return client;
@@ -55,12 +59,15 @@ export class RedisService {
 
   /** Pings Redis (bounded) and reports up/down with latency or the last error. */
   async status(): Promise<RedisStatus> {
-    if (!this.up) return { status: 'down', error: this.lastError ?? 'not connected', since: this.since };
+    if (!this.up)
+      return { status: 'down', error: this.lastError ?? 'not connected', since: this.since };
     const started = process.hrtime.bigint();
     try {
       await Promise.race([
         this.probe.ping(),
-        new Promise((_, reject) => setTimeout(() => reject(new Error('ping timed out')), PING_TIMEOUT_MS).unref()),
+        new Promise((_, reject) =>
+          setTimeout(() => reject(new Error('ping timed out')), PING_TIMEOUT_MS).unref(),
+        ),
       ]);
       const latency = Number(process.hrtime.bigint() - started) / 1e6;
       return { status: 'up', latency_ms: Math.round(latency * 100) / 100, since: this.since };

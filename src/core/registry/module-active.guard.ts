@@ -24,9 +24,15 @@ export class ModuleActiveGuard implements CanActivate {
       context.getClass(),
     ]);
     if (owner === undefined || this.registry.isActive(owner)) return true;
-    throw new ApiError(503, 'module_dormant', `Module ${owner} is ${this.registry.state(owner)}`, undefined, {
-      module: owner,
-      hint: WAKE_HINT,
-    });
+    throw new ApiError(
+      503,
+      'module_dormant',
+      `Module ${owner} is ${this.registry.state(owner)}`,
+      undefined,
+      {
+        module: owner,
+        hint: WAKE_HINT,
+      },
+    );
   }
 }

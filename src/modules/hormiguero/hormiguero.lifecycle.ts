@@ -47,7 +47,11 @@ export class HormigueroLifecycle implements ModuleLifecycle, OnModuleInit {
     if (this.last && Date.now() - Date.parse(this.last.at) > 2 * this.intervalMs) {
       return { ok: false, detail: `last scan at ${this.last.at} is overdue` };
     }
-    return { ok: true, detail: 'scheduler running', data: this.last ? { ...this.last } : undefined };
+    return {
+      ok: true,
+      detail: 'scheduler running',
+      data: this.last ? { ...this.last } : undefined,
+    };
   }
 
   /** One round of the ants; the full colony (db, fs-drift ants) arrives with its own issue. */

@@ -64,13 +64,26 @@ export class ModulePowerService {
     });
   }
 
-  private async transition(name: string, to: ModuleState, reason: string, error: string | null = null): Promise<void> {
+  private async transition(
+    name: string,
+    to: ModuleState,
+    reason: string,
+    error: string | null = null,
+  ): Promise<void> {
     const from = this.registry.state(name);
     const at = new Date().toISOString();
     this.registry.setState(name, to, at, error);
     const correlationId = currentCorrelationId() ?? null;
     await this.states.save({ name, state: to, since: at, last_error: error });
-    await this.history.insert({ module: name, from_state: from, to_state: to, reason, error, correlation_id: correlationId, at });
+    await this.history.insert({
+      module: name,
+      from_state: from,
+      to_state: to,
+      reason,
+      error,
+      correlation_id: correlationId,
+      at,
+    });
     this.events.emit(
       'module.state.changed',
       'madre',

@@ -45,7 +45,8 @@ export class SwitchLifecycle implements ModuleLifecycle, OnModuleInit {
   async health(): Promise<HealthReport> {
     if (!this.worker) return { ok: false, detail: 'switch worker not started' };
     if (!this.worker.isRunning()) return { ok: false, detail: 'switch worker stopped' };
-    if (!this.redis.isUp()) return { ok: false, detail: 'redis unreachable: switch queue unavailable' };
+    if (!this.redis.isUp())
+      return { ok: false, detail: 'redis unreachable: switch queue unavailable' };
     return { ok: true, detail: 'worker running' };
   }
 

@@ -1,7 +1,14 @@
 import { ModuleEntry } from '../../core/registry/module-registry.service';
 
 export interface TopologyMap {
-  nodes: Array<{ id: string; label: string; state: string; port: number | number[] | null; role: string; category: string }>;
+  nodes: Array<{
+    id: string;
+    label: string;
+    state: string;
+    port: number | number[] | null;
+    role: string;
+    category: string;
+  }>;
   edges: Array<{ from: string; to: string; label: string }>;
   counts: { services_up: number; total_services: number; dormant_services: number };
 }
@@ -16,7 +23,9 @@ export function topologyMap(entries: ModuleEntry[]): TopologyMap {
     role: e.meta.role,
     category: e.meta.category,
   }));
-  const edges = entries.flatMap((e) => e.meta.links.map((l) => ({ from: e.meta.name, to: l.to, label: l.label })));
+  const edges = entries.flatMap((e) =>
+    e.meta.links.map((l) => ({ from: e.meta.name, to: l.to, label: l.label })),
+  );
   return {
     nodes,
     edges,
