@@ -67,4 +67,13 @@ async function main(): Promise<void> {
   );
 }
 
-void main();
+main().catch((err: unknown) => {
+  console.error(
+    JSON.stringify({
+      level: 'fatal',
+      msg: 'VX11 failed to start',
+      err: String((err as Error)?.stack ?? err),
+    }),
+  );
+  process.exit(1);
+});

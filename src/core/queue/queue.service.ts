@@ -10,7 +10,8 @@ const MAX_WAITERS = 10_000;
 
 /**
  * Creates and owns BullMQ queues, queue-event listeners and workers. Producers share one
- * fail-fast connection so an enqueue with Redis down errors at once instead of hanging.
+ * connection. With Redis down an enqueue would wait for the reconnect, so callers check
+ * RedisService.isUp() and bound their wait.
  */
 @Injectable()
 export class QueueService implements OnApplicationShutdown {
@@ -28,10 +29,7 @@ export class QueueService implements OnApplicationShutdown {
   queue(name: QueueName): Queue {
     let queue = this.queues.get(name);
     if (!queue) {
-      this.producer ??= this.redis.createClient('producer', {
-        enableOfflineQueue: false,
-        maxRetriesPerRequest: 1,
-      });
+      this.producer ??= this.redis.createClient('producer', { maxRetriesPerRequest: 1 });
       queue = new Queue(name, {
         connection: this.producer,
         prefix: this.config.queuePrefix,

@@ -1,6 +1,11 @@
 import { Module } from '@nestjs/common';
+import { HormigueroController } from './hormiguero.controller';
 import { HormigueroLifecycle } from './hormiguero.lifecycle';
 
 /** hormiguero: the colony of scanner ants; dormant by default. */
-@Module({ providers: [HormigueroLifecycle], exports: [HormigueroLifecycle] })
+@Module({
+  controllers: [HormigueroController],
+  providers: [HormigueroLifecycle],
+  exports: [HormigueroLifecycle],
+})
 export class HormigueroModule {}

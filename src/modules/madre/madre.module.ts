@@ -1,15 +1,39 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ModuleStateEntity } from '../../core/registry/module-state.entity';
-import { passiveLifecycle } from '../../core/registry/passive-lifecycle';
+import { MadreSettingEntity } from './madre-setting.entity';
+import { MadreLifecycle } from './madre.lifecycle';
 import { ModulePowerService } from './module-power.service';
+import { PolicyStore } from './policy-store';
 import { PowerEventEntity } from './power-event.entity';
+import { PowerLock } from './power-lock';
+import { PowerController } from './power.controller';
 import { PowerService } from './power.service';
+import { WindowAliasController } from './window-alias.controller';
+import { WindowExpiryScheduler } from './window-expiry.scheduler';
+import { PowerWindowEntity } from './window.entity';
+import { WindowService } from './window.service';
 
 /** madre: the control plane and power manager (core, always active). */
 @Module({
-  imports: [TypeOrmModule.forFeature([ModuleStateEntity, PowerEventEntity])],
-  providers: [passiveLifecycle('madre'), ModulePowerService, PowerService],
-  exports: [PowerService, ModulePowerService],
+  imports: [
+    TypeOrmModule.forFeature([
+      ModuleStateEntity,
+      PowerEventEntity,
+      PowerWindowEntity,
+      MadreSettingEntity,
+    ]),
+  ],
+  controllers: [PowerController, WindowAliasController],
+  providers: [
+    MadreLifecycle,
+    ModulePowerService,
+    PolicyStore,
+    PowerLock,
+    PowerService,
+    WindowExpiryScheduler,
+    WindowService,
+  ],
+  exports: [PowerService, WindowService, ModulePowerService],
 })
 export class MadreModule {}
