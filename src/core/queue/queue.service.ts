@@ -7,6 +7,7 @@ import { RedisService } from './redis.service';
 
 /** Many concurrent callers wait on one QueueEvents per queue (waitUntilFinished). */
 const MAX_WAITERS = 10_000;
+const READY_WAIT_MS = 2000;
 
 /**
  * Creates and owns BullMQ queues, queue-event listeners and workers. Producers share one
@@ -70,13 +71,30 @@ export class QueueService implements OnApplicationShutdown {
   /** Waits for the worker's active jobs to finish, then frees its connections. */
   async closeWorker(worker: Worker): Promise<void> {
     this.workers.delete(worker);
+    await this.settled(worker);
     await worker.close();
+  }
+
+  /**
+   * BullMQ emits an unhandled 'error' when a connection is closed while it is still
+   * initializing, so let initialization finish first (bounded; skipped while Redis is down).
+   */
+  private async settled(owner: { waitUntilReady(): Promise<unknown> }): Promise<void> {
+    if (!this.redis.isUp()) return;
+    await Promise.race([
+      owner.waitUntilReady().catch(() => undefined),
+      new Promise((resolve) => setTimeout(resolve, READY_WAIT_MS).unref()),
+    ]);
   }
 
   async onApplicationShutdown(): Promise<void> {
     await Promise.allSettled([...this.workers].map((w) => this.closeWorker(w)));
-    await Promise.allSettled([...this.events.values()].map((e) => e.close()));
-    await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
+    await Promise.allSettled(
+      [...this.events.values()].map(async (e) => (await this.settled(e), e.close())),
+    );
+    await Promise.allSettled(
+      [...this.queues.values()].map(async (q) => (await this.settled(q), q.close())),
+    );
     this.events.clear();
     this.queues.clear();
     await this.redis.close();
