@@ -261,7 +261,6 @@ export class WindowService {
   ) {
     const closedAt = new Date();
     this.expiry.cancel(window.id);
-    this.open_ = null;
     // Modules go back to the policy baseline; on policy_applied the new policy reconciles them.
     const stopped: string[] = [];
     if (reason !== 'policy_applied') {
@@ -279,6 +278,8 @@ export class WindowService {
       close_note: note,
       services_stopped: stopped,
     };
+    // The window stays visible until its modules are off, so no view shows it gone but them up.
+    this.open_ = null;
     await this.windows.update(window.id, closed);
     const durationSec = secondsBetween(window.created_at, closedAt.getTime());
     this.announce('window.closed', window, {
