@@ -16,6 +16,7 @@ const TOKEN = 'process-test-token-0123456789abcdef';
 /** Stops the child with SIGTERM and expects a clean exit; stderr shows up in a failure's diff. */
 async function expectCleanStop(app: ChildApp): Promise<void> {
   const exit = await app.stop();
+  if (exit.code !== 0) console.log('DEBUGFAIL', app.stderr(), app.stdout().split('\n').slice(-12).join('\n'));
   expect({ exit, stderr: app.stderr() }).toEqual({
     exit: { code: 0, signal: null },
     stderr: expect.not.stringMatching(/Shutdown (failed|exceeded)/),
