@@ -6,7 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TOKEN_FILE_NAME } from '../src/core/auth/token-file';
 import { databasePath } from '../src/core/database/data-source-options';
-import { ChildApp, ChildExit, childEnv, spawnApp } from './support/child-app';
+import {
+  assertBuilt,
+  ChildApp,
+  ChildExit,
+  childEnv,
+  deleteQueueKeys,
+  spawnApp,
+} from './support/child-app';
 import { rawGet, slowRequest } from './support/raw-http';
 import { freePort } from './support/redis-harness';
 import { bootApp, TestApp, waitFor } from './support/test-app';
@@ -42,6 +49,7 @@ function expectErrorShape(status: number, text: string): void {
 }
 
 describe('the built process (node dist/src/main.js)', () => {
+  beforeAll(assertBuilt); // fails with "run `npm run build`" when dist/ is missing
   const dirs: string[] = [];
   const children: ChildApp[] = [];
   const tempDir = () => {
@@ -57,7 +65,13 @@ describe('the built process (node dist/src/main.js)', () => {
 
   afterEach(async () => {
     // never leave a child behind, whatever the test did
-    await Promise.all(children.splice(0).map((c) => c.stop(2000)));
+    const stopped = children.splice(0);
+    await Promise.all(stopped.map((c) => c.stop(2000)));
+    for (const { env } of stopped) {
+      if (env.REDIS_URL && env.VX11_QUEUE_PREFIX) {
+        await deleteQueueKeys(env.REDIS_URL, env.VX11_QUEUE_PREFIX);
+      }
+    }
     for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
 

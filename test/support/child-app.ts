@@ -1,3 +1,4 @@
+import Redis from 'ioredis';
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -23,6 +24,8 @@ export interface ChildExit {
 
 export interface ChildApp {
   child: ChildProcess;
+  /** The exact environment the process was started with. */
+  env: NodeJS.ProcessEnv;
   stdout(): string;
   stderr(): string;
   /** Resolves when the process has exited, with its code or signal. */
@@ -119,6 +122,7 @@ export function spawnApp(env: NodeJS.ProcessEnv): ChildApp {
 
   return {
     child,
+    env,
     stdout: () => out,
     stderr: () => err,
     exited,
@@ -137,4 +141,22 @@ export function spawnApp(env: NodeJS.ProcessEnv): ChildApp {
       }
     },
   };
+}
+
+/** Deletes every Redis key under a child's VX11_QUEUE_PREFIX (test runs share one Redis). */
+export async function deleteQueueKeys(redisUrl: string, prefix: string): Promise<void> {
+  if (!/^[A-Za-z0-9_-]+$/.test(prefix)) throw new Error(`unsafe queue prefix ${prefix}`);
+  const client = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) await client.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    client.disconnect();
+  }
 }

@@ -78,13 +78,14 @@ export function renderError(err: unknown, correlationId: string): RenderedError 
   }
   if (status >= 500 && !(err instanceof ApiError)) internal = err;
 
+  // Extra fields first, so none can overwrite the standard ones.
   const body: ErrorBody = {
+    ...extra,
     error: code,
     message,
     status_code: status,
     correlation_id: correlationId,
   };
   if (details !== undefined) body.details = details;
-  if (extra) Object.assign(body, extra);
   return { status, body, internal };
 }
