@@ -24,18 +24,27 @@
  * Exits non-zero when the app cannot start or any window failed.
  */
 
-const { spawn, spawnSync } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
-const { existsSync, mkdtempSync, readdirSync, rmSync, statSync } = require('node:fs');
+const { mkdtempSync, rmSync } = require('node:fs');
 const http = require('node:http');
 const { tmpdir } = require('node:os');
-const { join, resolve } = require('node:path');
+const { join } = require('node:path');
 const { performance } = require('node:perf_hooks');
-const readline = require('node:readline');
+const {
+  MAIN,
+  HOST,
+  STOP_TIMEOUT_MS,
+  say,
+  startServer,
+  stopServer,
+  stopLeftovers,
+  ensureBuilt,
+  cleanEnv,
+} = require('./support/child-server');
 
-const ROOT = resolve(__dirname, '..');
-const MAIN = join(ROOT, 'dist', 'src', 'main.js');
-const HOST = '127.0.0.1'; // the only address this bench ever talks to
+/** Set by SIGINT/SIGTERM: stop measuring and clean up. */
+let interrupted = false;
+
 const MODULES = ['switch', 'hermes', 'hormiguero']; // woken in turn
 const WINDOWS = 30;
 const TTL_SEC = 1; // the contract's minimum
@@ -43,116 +52,13 @@ const POLL_INTERVAL_MS = 10;
 const CLOSE_LIMIT_MS = 2000; // after the deadline: closed and module off by then, or it failed
 const MEASURE_BUDGET_MS = 50_000; // no new window after this, to keep the bench under ~60 s
 const REQUEST_TIMEOUT_MS = 5000;
-const START_TIMEOUT_MS = 60_000;
 const READY_TIMEOUT_MS = 10_000; // for Redis to be reported up
-const STOP_TIMEOUT_MS = 30_000; // VX11 allows itself 20 s (shutdownTimeoutMs) to drain
 const TOKEN_HEADER = 'X-VX11-Token';
 const GOAL_WAKE_P99_MS = 50;
 const GOAL_EXPIRE_LAG_P99_MS = 1000;
 
 // ---------------------------------------------------------------------------------------------
 // The child app.
-
-const children = new Set();
-
-// Last resort: never leave a server running behind us.
-process.on('exit', () => {
-  for (const server of children) {
-    if (!server.exited) server.child.kill('SIGKILL');
-  }
-});
-
-function forwardLines(stream, prefix, onLine) {
-  const rl = readline.createInterface({ input: stream, crlfDelay: Infinity });
-  rl.on('line', (line) => {
-    process.stderr.write(`${prefix} ${line}\n`);
-    if (onLine) onLine(line);
-  });
-}
-
-/** The port from a `{"msg":"… listening on http://127.0.0.1:PORT","port":PORT}` line, if it is one. */
-function listeningPort(line) {
-  if (!line.startsWith('{')) return undefined;
-  try {
-    const entry = JSON.parse(line);
-    const listening =
-      typeof entry.msg === 'string' && entry.msg.includes(`listening on http://${HOST}:`);
-    return listening && Number.isInteger(entry.port) && entry.port > 0 ? entry.port : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Spawns a server and resolves once it has printed its listening line (on stderr). */
-function startServer(name, args, env) {
-  const child = spawn(process.execPath, args, {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const server = { name, child, port: undefined, exited: false, exit: undefined };
-  children.add(server);
-  const exited = new Promise((resolveExit) => {
-    child.on('exit', (code, signal) => {
-      server.exited = true;
-      server.exit = { code, signal };
-      children.delete(server);
-      resolveExit(server.exit);
-    });
-  });
-  server.exited$ = exited;
-
-  return new Promise((resolveStart, rejectStart) => {
-    const timer = setTimeout(() => {
-      rejectStart(
-        new Error(`${name} did not report a listening port within ${START_TIMEOUT_MS} ms`),
-      );
-    }, START_TIMEOUT_MS);
-    child.on('error', (err) => {
-      clearTimeout(timer);
-      rejectStart(new Error(`${name} could not be started: ${err.message}`));
-    });
-    void exited.then(({ code, signal }) => {
-      clearTimeout(timer);
-      if (server.port === undefined) {
-        rejectStart(new Error(`${name} exited before listening (code ${code}, signal ${signal})`));
-      }
-    });
-    forwardLines(child.stdout, `[${name}]`);
-    forwardLines(child.stderr, `[${name}]`, (line) => {
-      const port = server.port === undefined ? listeningPort(line) : undefined;
-      if (port !== undefined) {
-        server.port = port;
-        clearTimeout(timer);
-        resolveStart(server);
-      }
-    });
-  });
-}
-
-/** SIGTERM, wait for the exit (bounded), then SIGKILL. Resolves to how it ended. */
-async function stopServer(server) {
-  if (server.exited) return { ...server.exit, forced: false, already: true };
-  server.child.kill('SIGTERM');
-  let timer;
-  const timeout = new Promise((resolveTimeout) => {
-    timer = setTimeout(() => resolveTimeout(undefined), STOP_TIMEOUT_MS);
-  });
-  const exit = await Promise.race([server.exited$, timeout]);
-  clearTimeout(timer);
-  if (exit) return { ...exit, forced: false, already: false };
-  server.child.kill('SIGKILL');
-  return { ...(await server.exited$), forced: true, already: false };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Talking to VX11.
-
-let interrupted = false;
-
-function say(line) {
-  process.stdout.write(`${line}\n`);
-}
 
 const sleep = (ms) => new Promise((resolveSleep) => setTimeout(resolveSleep, Math.max(0, ms)));
 
@@ -369,47 +275,6 @@ const ms = (value) => (Number.isFinite(value) ? `${value.toFixed(2)} ms` : 'n/a'
 
 // ---------------------------------------------------------------------------------------------
 
-function newestMtime(dir) {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(path));
-    else newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-function ensureBuilt() {
-  if (!existsSync(MAIN)) {
-    say('dist/src/main.js is missing: running npm run build');
-    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-    const build = spawnSync(npm, ['run', 'build'], {
-      cwd: ROOT,
-      stdio: ['ignore', 2, 2], // keep stdout for the bench's own lines
-      shell: process.platform === 'win32',
-    });
-    if (build.status !== 0 || !existsSync(MAIN)) {
-      throw new Error(
-        `npm run build failed (exit ${build.status}${build.error ? `, ${build.error.message}` : ''})`,
-      );
-    }
-    return;
-  }
-  const src = join(ROOT, 'src');
-  if (existsSync(src) && newestMtime(src) > statSync(MAIN).mtimeMs) {
-    say('note: src/ has files newer than dist/src/main.js; this measures the last build');
-  }
-}
-
-/** The inherited environment without any VX11 setting that could change what is measured. */
-function cleanEnv() {
-  const env = { ...process.env };
-  for (const key of Object.keys(env)) {
-    if (key.startsWith('VX11_') || key === 'REDIS_URL') delete env[key];
-  }
-  return env;
-}
-
 async function main() {
   for (const signal of ['SIGINT', 'SIGTERM']) {
     process.on(signal, () => {
@@ -441,7 +306,7 @@ async function main() {
       `power bench: ${WINDOWS} windows of ttl_sec ${TTL_SEC} waking ${MODULES.join(', ')} in turn,` +
         ` state polled every ~${POLL_INTERVAL_MS} ms (node ${process.version}, data in ${tmp})`,
     );
-    // If this rejects, whatever it spawned is still in `children` and is stopped below.
+    // If this rejects, whatever it spawned is stopped below by stopLeftovers().
     server = await startServer('vx11', [MAIN], vx11Env);
     say(`VX11 on http://${HOST}:${server.port}`);
     const call = makeClient(server.port, token);
@@ -515,7 +380,7 @@ async function main() {
   } finally {
     agent.destroy();
     if (server) await stopApp(server);
-    for (const leftover of [...children]) await stopServer(leftover); // started but never listened
+    await stopLeftovers(); // started but never listened
     rmSync(tmp, { recursive: true, force: true });
   }
 }

@@ -1,0 +1,173 @@
+'use strict';
+
+/**
+ * What every bench shares: starting a server as a child process on 127.0.0.1, reading its
+ * listening port, stopping it (SIGTERM, then SIGKILL), building dist/ when missing, and an
+ * environment free of VX11 settings.
+ */
+
+const { spawn, spawnSync } = require('node:child_process');
+const { existsSync, readdirSync, statSync } = require('node:fs');
+const { join, resolve } = require('node:path');
+const readline = require('node:readline');
+
+const ROOT = resolve(__dirname, '..', '..');
+const MAIN = join(ROOT, 'dist', 'src', 'main.js');
+const HOST = '127.0.0.1'; // the only address a bench ever talks to
+const START_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 30_000; // VX11 allows itself 20 s (shutdownTimeoutMs) to drain
+
+const children = new Set();
+
+// Last resort: never leave a server running behind us.
+process.on('exit', () => {
+  for (const server of children) {
+    if (!server.exited) server.child.kill('SIGKILL');
+  }
+});
+
+function forwardLines(stream, prefix, onLine) {
+  const rl = readline.createInterface({ input: stream, crlfDelay: Infinity });
+  rl.on('line', (line) => {
+    process.stderr.write(`${prefix} ${line}\n`);
+    if (onLine) onLine(line);
+  });
+}
+
+/** The port from a `{"msg":"… listening on http://127.0.0.1:PORT","port":PORT}` line, if it is one. */
+function listeningPort(line) {
+  if (!line.startsWith('{')) return undefined;
+  try {
+    const entry = JSON.parse(line);
+    const listening =
+      typeof entry.msg === 'string' && entry.msg.includes(`listening on http://${HOST}:`);
+    return listening && Number.isInteger(entry.port) && entry.port > 0 ? entry.port : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Spawns a server and resolves once it has printed its listening line (on stderr). */
+function startServer(name, args, env) {
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const server = { name, child, port: undefined, exited: false, exit: undefined };
+  children.add(server);
+  const exited = new Promise((resolveExit) => {
+    child.on('exit', (code, signal) => {
+      server.exited = true;
+      server.exit = { code, signal };
+      children.delete(server);
+      resolveExit(server.exit);
+    });
+  });
+  server.exited$ = exited;
+
+  return new Promise((resolveStart, rejectStart) => {
+    const timer = setTimeout(() => {
+      rejectStart(
+        new Error(`${name} did not report a listening port within ${START_TIMEOUT_MS} ms`),
+      );
+    }, START_TIMEOUT_MS);
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      rejectStart(new Error(`${name} could not be started: ${err.message}`));
+    });
+    void exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      if (server.port === undefined) {
+        rejectStart(new Error(`${name} exited before listening (code ${code}, signal ${signal})`));
+      }
+    });
+    forwardLines(child.stdout, `[${name}]`);
+    forwardLines(child.stderr, `[${name}]`, (line) => {
+      const port = server.port === undefined ? listeningPort(line) : undefined;
+      if (port !== undefined) {
+        server.port = port;
+        clearTimeout(timer);
+        resolveStart(server);
+      }
+    });
+  });
+}
+
+/** SIGTERM, wait for the exit (bounded), then SIGKILL. Resolves to how it ended. */
+async function stopServer(server) {
+  if (server.exited) return { ...server.exit, forced: false, already: true };
+  server.child.kill('SIGTERM');
+  let timer;
+  const timeout = new Promise((resolveTimeout) => {
+    timer = setTimeout(() => resolveTimeout(undefined), STOP_TIMEOUT_MS);
+  });
+  const exit = await Promise.race([server.exited$, timeout]);
+  clearTimeout(timer);
+  if (exit) return { ...exit, forced: false, already: false };
+  server.child.kill('SIGKILL');
+  return { ...(await server.exited$), forced: true, already: false };
+}
+
+function say(line) {
+  process.stdout.write(`${line}\n`);
+}
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(path));
+    else newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+function ensureBuilt() {
+  if (!existsSync(MAIN)) {
+    say('dist/src/main.js is missing: running npm run build');
+    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+    const build = spawnSync(npm, ['run', 'build'], {
+      cwd: ROOT,
+      stdio: ['ignore', 2, 2], // keep stdout for the bench's own lines
+      shell: process.platform === 'win32',
+    });
+    if (build.status !== 0 || !existsSync(MAIN)) {
+      throw new Error(
+        `npm run build failed (exit ${build.status}${build.error ? `, ${build.error.message}` : ''})`,
+      );
+    }
+    return;
+  }
+  const src = join(ROOT, 'src');
+  if (existsSync(src) && newestMtime(src) > statSync(MAIN).mtimeMs) {
+    say('note: src/ has files newer than dist/src/main.js; this measures the last build');
+  }
+}
+
+/** The inherited environment without any VX11 setting that could change what is measured. */
+function cleanEnv() {
+  const env = { ...process.env };
+  for (const key of Object.keys(env)) {
+    if (key.startsWith('VX11_') || key === 'REDIS_URL') delete env[key];
+  }
+  return env;
+}
+
+/** Stops every server started here that is still running (e.g. one that never listened). */
+async function stopLeftovers() {
+  for (const server of [...children]) await stopServer(server);
+}
+
+module.exports = {
+  ROOT,
+  MAIN,
+  HOST,
+  STOP_TIMEOUT_MS,
+  say,
+  startServer,
+  stopServer,
+  stopLeftovers,
+  ensureBuilt,
+  cleanEnv,
+};
