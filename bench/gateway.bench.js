@@ -17,7 +17,6 @@
  * (non-2xx responses, socket errors or timeouts).
  */
 
-const { randomBytes } = require('node:crypto');
 const { mkdtempSync, rmSync } = require('node:fs');
 const http = require('node:http');
 const { tmpdir } = require('node:os');
@@ -32,6 +31,7 @@ const {
   stopLeftovers,
   ensureBuilt,
   cleanEnv,
+  benchEnv,
 } = require('./support/child-server');
 
 /** Set by SIGINT/SIGTERM: stop measuring and clean up. */
@@ -191,19 +191,7 @@ async function main() {
 
   ensureBuilt();
   const tmp = mkdtempSync(join(tmpdir(), 'vx11-bench-'));
-  const token = randomBytes(24).toString('base64url'); // 32 characters
-  const vx11Env = {
-    ...cleanEnv(),
-    VX11_HOST: HOST,
-    VX11_PORT: '0',
-    VX11_DATA_DIR: join(tmp, 'data'),
-    VX11_LOGS_DIR: join(tmp, 'logs'),
-    VX11_AUTH_MODE: 'token',
-    VX11_TOKEN: token,
-    VX11_LOG_LEVEL: 'warn',
-    VX11_QUEUE_PREFIX: `bench_${process.pid}_${randomBytes(4).toString('hex')}`,
-    REDIS_URL: `redis://${HOST}:6379`,
-  };
+  const { env: vx11Env, token } = benchEnv(tmp);
 
   const servers = [];
   let code = 1;

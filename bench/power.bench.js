@@ -24,7 +24,6 @@
  * Exits non-zero when the app cannot start or any window failed.
  */
 
-const { randomBytes } = require('node:crypto');
 const { mkdtempSync, rmSync } = require('node:fs');
 const http = require('node:http');
 const { tmpdir } = require('node:os');
@@ -39,7 +38,7 @@ const {
   stopServer,
   stopLeftovers,
   ensureBuilt,
-  cleanEnv,
+  benchEnv,
 } = require('./support/child-server');
 
 /** Set by SIGINT/SIGTERM: stop measuring and clean up. */
@@ -286,19 +285,7 @@ async function main() {
 
   ensureBuilt();
   const tmp = mkdtempSync(join(tmpdir(), 'vx11-bench-'));
-  const token = randomBytes(24).toString('base64url'); // 32 characters
-  const vx11Env = {
-    ...cleanEnv(),
-    VX11_HOST: HOST,
-    VX11_PORT: '0',
-    VX11_DATA_DIR: join(tmp, 'data'),
-    VX11_LOGS_DIR: join(tmp, 'logs'),
-    VX11_AUTH_MODE: 'token',
-    VX11_TOKEN: token,
-    VX11_LOG_LEVEL: 'warn',
-    VX11_QUEUE_PREFIX: `bench_${process.pid}_${randomBytes(4).toString('hex')}`,
-    REDIS_URL: `redis://${HOST}:6379`,
-  };
+  const { env: vx11Env, token } = benchEnv(tmp);
 
   let server;
   try {

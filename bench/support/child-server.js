@@ -7,6 +7,7 @@
  */
 
 const { spawn, spawnSync } = require('node:child_process');
+const { randomBytes } = require('node:crypto');
 const { existsSync, readdirSync, statSync } = require('node:fs');
 const { join, resolve } = require('node:path');
 const readline = require('node:readline');
@@ -159,7 +160,26 @@ async function stopLeftovers() {
   for (const server of [...children]) await stopServer(server);
 }
 
+/** Environment for a throw-away VX11 under `tmp`: its own dirs, queue prefix and random token. */
+function benchEnv(tmp) {
+  const token = randomBytes(24).toString('base64url'); // 32 characters
+  const env = {
+    ...cleanEnv(),
+    VX11_HOST: HOST,
+    VX11_PORT: '0',
+    VX11_DATA_DIR: join(tmp, 'data'),
+    VX11_LOGS_DIR: join(tmp, 'logs'),
+    VX11_AUTH_MODE: 'token',
+    VX11_TOKEN: token,
+    VX11_LOG_LEVEL: 'warn',
+    VX11_QUEUE_PREFIX: `bench_${process.pid}_${randomBytes(4).toString('hex')}`,
+    REDIS_URL: `redis://${HOST}:6379`,
+  };
+  return { env, token };
+}
+
 module.exports = {
+  benchEnv,
   ROOT,
   MAIN,
   HOST,
