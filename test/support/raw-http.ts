@@ -1,4 +1,4 @@
-import { Agent, IncomingHttpHeaders, request } from 'node:http';
+import { Agent, IncomingHttpHeaders, IncomingMessage, request } from 'node:http';
 
 export interface RawResponse {
   status: number;
@@ -7,6 +7,19 @@ export interface RawResponse {
 }
 
 /** One GET over node:http (optionally on a keep-alive agent), collecting the whole body. */
+/** Reads a whole response body as text. */
+function collect(
+  res: IncomingMessage,
+  resolve: (response: RawResponse) => void,
+  reject: (err: Error) => void,
+): void {
+  let text = '';
+  res.setEncoding('utf8');
+  res.on('data', (chunk: string) => (text += chunk));
+  res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
+  res.on('error', reject);
+}
+
 export function rawGet(
   port: number,
   path: string,
@@ -14,13 +27,9 @@ export function rawGet(
   agent?: Agent,
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: 'GET', headers, agent }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
-      res.on('error', reject);
-    });
+    const req = request({ host: '127.0.0.1', port, path, method: 'GET', headers, agent }, (res) =>
+      collect(res, resolve, reject),
+    );
     req.on('error', reject);
     req.end();
   });
@@ -78,11 +87,7 @@ export function slowRequest(
   const response = new Promise<RawResponse>((resolve, reject) => {
     req.once('response', (res) => {
       started = true;
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
-      res.on('error', reject);
+      collect(res, resolve, reject);
     });
     req.on('error', reject);
   });
