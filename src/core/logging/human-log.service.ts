@@ -27,15 +27,6 @@ export class HumanLogService implements OnApplicationShutdown {
     this.stream(name).write(formatHumanLine(event, message));
   }
 
-  /** Resolves once everything written so far has reached the file. */
-  async flush(): Promise<void> {
-    await Promise.all(
-      [...this.streams.values()].map(
-        (s) => new Promise<void>((resolve) => s.write('', () => resolve())),
-      ),
-    );
-  }
-
   async onApplicationShutdown(): Promise<void> {
     const streams = [...this.streams.values()];
     this.streams.clear();

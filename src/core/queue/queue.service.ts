@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Processor, Queue, QueueEvents, Worker, WorkerOptions } from 'bullmq';
 import type Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
+import { withTimeout } from '../util/with-timeout';
 import { DEFAULT_JOB_OPTIONS, QueueName } from './queue-names';
 import { RedisService } from './redis.service';
 
@@ -81,10 +82,7 @@ export class QueueService implements OnApplicationShutdown {
    */
   private async settled(owner: { waitUntilReady(): Promise<unknown> }): Promise<void> {
     if (!this.redis.isUp()) return;
-    await Promise.race([
-      owner.waitUntilReady().catch(() => undefined),
-      new Promise((resolve) => setTimeout(resolve, READY_WAIT_MS).unref()),
-    ]);
+    await withTimeout(owner.waitUntilReady(), READY_WAIT_MS).catch(() => undefined);
   }
 
   async onApplicationShutdown(): Promise<void> {

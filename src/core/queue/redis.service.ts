@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import Redis, { RedisOptions } from 'ioredis';
 import { AppConfig } from '../config/app-config';
+import { withTimeout } from '../util/with-timeout';
 import { redisOptionsFromUrl } from './redis-options';
 
 export interface RedisStatus {
@@ -63,12 +64,7 @@ export class RedisService {
       return { status: 'down', error: this.lastError ?? 'not connected', since: this.since };
     const started = process.hrtime.bigint();
     try {
-      await Promise.race([
-        this.probe.ping(),
-        new Promise((_, reject) =>
-          setTimeout(() => reject(new Error('ping timed out')), PING_TIMEOUT_MS).unref(),
-        ),
-      ]);
+      await withTimeout(this.probe.ping(), PING_TIMEOUT_MS, 'ping');
       const latency = Number(process.hrtime.bigint() - started) / 1e6;
       return { status: 'up', latency_ms: Math.round(latency * 100) / 100, since: this.since };
     } catch (err) {

@@ -74,7 +74,7 @@ export class ModulePowerService {
     const at = new Date().toISOString();
     this.registry.setState(name, to, at, error);
     const correlationId = currentCorrelationId() ?? null;
-    await this.states.save({ name, state: to, since: at, last_error: error });
+    await this.states.upsert({ name, state: to, since: at, last_error: error }, ['name']);
     await this.history.insert({
       module: name,
       from_state: from,

@@ -3,6 +3,7 @@ import { Job } from 'bullmq';
 import { QueueName } from '../../core/queue/queue-names';
 import { QueueService } from '../../core/queue/queue.service';
 import { RedisService } from '../../core/queue/redis.service';
+import { withTimeout } from '../../core/util/with-timeout';
 
 export const WINDOW_EXPIRE_JOB = 'window-expire';
 const ENQUEUE_TIMEOUT_MS = 1000;
@@ -10,15 +11,6 @@ const ENQUEUE_TIMEOUT_MS = 1000;
 type ExpireHandler = (windowId: string) => Promise<void>;
 
 const jobIdFor = (windowId: string) => `${WINDOW_EXPIRE_JOB}-${windowId}`;
-
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([
-    work,
-    new Promise<T>((_, reject) =>
-      setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref(),
-    ),
-  ]);
-}
 
 /**
  * Arms each window's deadline twice: a local timer (works with Redis down, fires on time) and
