@@ -10,6 +10,8 @@ export type CredentialCheck = (presented: string) => boolean;
 /** Decides whether a request's headers carry the operator token. */
 @Injectable()
 export class AuthService {
+  private feedCredential: CredentialCheck | undefined;
+
   constructor(private readonly config: AppConfig) {}
 
   get enabled(): boolean {
@@ -23,14 +25,38 @@ export class AuthService {
   /** Throws 401 auth_required without a token, 403 forbidden with a wrong one. */
   assertAuthorized(headers: IncomingHttpHeaders, alsoAccept?: CredentialCheck): void {
     if (!this.enabled) return;
-    const presented = presentedToken(headers);
-    if (presented === undefined) {
-      throw new ApiError(
-        401,
-        'auth_required',
-        'Send the token in X-VX11-Token or Authorization: Bearer',
-      );
-    }
+    this.check(
+      presentedToken(headers),
+      alsoAccept,
+      'Send the token in X-VX11-Token or Authorization: Bearer',
+    );
+  }
+
+  /** The events module registers its short-lived feed tokens here; they count on feeds only. */
+  acceptOnFeeds(check: CredentialCheck): void {
+    this.feedCredential = check;
+  }
+
+  /**
+   * Auth for the live feeds (WS /ws, SSE): the token from the headers or, because EventSource
+   * and browser WebSockets cannot send headers, from `?token=`; either the operator token or a
+   * feed token.
+   */
+  assertFeedAuthorized(headers: IncomingHttpHeaders, fromQuery: string | undefined): void {
+    if (!this.enabled) return;
+    this.check(
+      presentedToken(headers) ?? fromQuery,
+      this.feedCredential,
+      'Send the token in X-VX11-Token, Authorization: Bearer or ?token=',
+    );
+  }
+
+  private check(
+    presented: string | undefined,
+    alsoAccept: CredentialCheck | undefined,
+    hint: string,
+  ) {
+    if (presented === undefined) throw new ApiError(401, 'auth_required', hint);
     if (!this.isValid(presented) && !alsoAccept?.(presented)) {
       throw new ApiError(403, 'forbidden', 'The token is not valid');
     }

@@ -106,4 +106,21 @@ describe('CircuitBreaker', () => {
     expect(custom.state).toBe('half_open');
     expect(custom.name).toBe('b');
   });
+
+  it('lets exactly one caller through as the half-open trial', () => {
+    let now = 0;
+    const breaker = new CircuitBreaker(
+      'one-trial',
+      { failureThreshold: 1, cooldownMs: 100 },
+      () => now,
+    );
+    breaker.recordFailure();
+    expect(breaker.tryAcquire()).toBe(false);
+    now = 100;
+    expect(breaker.tryAcquire()).toBe(true);
+    expect(breaker.tryAcquire()).toBe(false);
+    breaker.recordSuccess();
+    expect(breaker.tryAcquire()).toBe(true);
+    expect(breaker.tryAcquire()).toBe(true);
+  });
 });

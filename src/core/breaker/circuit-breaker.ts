@@ -21,6 +21,8 @@ export class CircuitBreaker {
   private failures = 0;
   private openedAt: number | null = null;
   private lastFailureAt: number | null = null;
+  /** When the current half-open trial was granted; only one call probes at a time. */
+  private trialSince: number | null = null;
 
   constructor(
     readonly name: string,
@@ -38,12 +40,28 @@ export class CircuitBreaker {
     return this.state !== 'open';
   }
 
+  /**
+   * Claims the right to call: always when closed; when half-open only one caller gets the
+   * trial (a trial that never reports back is given up after another cooldown).
+   */
+  tryAcquire(): boolean {
+    const state = this.state;
+    if (state === 'closed') return true;
+    if (state === 'open') return false;
+    const now = this.now();
+    if (this.trialSince !== null && now - this.trialSince < this.options.cooldownMs) return false;
+    this.trialSince = now;
+    return true;
+  }
+
   recordSuccess(): void {
     this.failures = 0;
     this.openedAt = null;
+    this.trialSince = null;
   }
 
   recordFailure(): void {
+    this.trialSince = null;
     this.failures += 1;
     this.lastFailureAt = this.now();
     // A failed half-open trial re-opens for a full cooldown.

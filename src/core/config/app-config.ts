@@ -55,6 +55,35 @@ export class HormigueroConfig {
   @IsInt() @Min(1) @Max(86400) scanIntervalSec: number;
 }
 
+export const SWITCH_MODES = ['ECO', 'BALANCED', 'HIGH-PERF', 'CRITICAL'] as const;
+export type SwitchMode = (typeof SWITCH_MODES)[number];
+
+export class SwitchConfig {
+  @IsIn(SWITCH_MODES) defaultMode: SwitchMode;
+  /** How long an open provider breaker refuses calls before a half-open trial. */
+  @IsInt() @Min(100) breakerCooldownMs: number;
+}
+
+export class ChatConfig {
+  @IsInt() @Min(1) rateLimit: number;
+  @IsInt() @Min(1) rateWindowSec: number;
+  @IsInt() @Min(1) @Max(100000) maxMessageChars: number;
+}
+
+/** The event ledger and the live feeds (WebSocket /ws, SSE). */
+export class EventsConfig {
+  /** Largest accepted event payload (its JSON, in bytes); more is 413. */
+  @IsInt() @Min(256) @Max(1024 * 1024) payloadLimitBytes: number;
+  /** Lifetime of a feed-only token from POST /operator/api/events/sse-token. */
+  @IsInt() @Min(1) @Max(3600) sseTokenTtlSec: number;
+  /** SSE heartbeat comments and WebSocket protocol pings; a client silent for two is dropped. */
+  @IsInt() @Min(1) @Max(300) heartbeatSec: number;
+  /** A live client with more unsent bytes than this is too slow and is dropped. */
+  @IsInt() @Min(16 * 1024) maxBufferedBytes: number;
+  /** Most events written in one ledger transaction (group commit). */
+  @IsInt() @Min(1) @Max(10000) maxBatch: number;
+}
+
 /** The validated, effective configuration. Built once at start by loadConfig(). */
 export class AppConfig {
   @IsString() @MinLength(1) host: string;
@@ -81,4 +110,7 @@ export class AppConfig {
   @Type(() => ProviderConfig)
   providers: ProviderConfig[];
   @ValidateNested() @Type(() => HormigueroConfig) hormiguero: HormigueroConfig;
+  @ValidateNested() @Type(() => SwitchConfig) switch: SwitchConfig;
+  @ValidateNested() @Type(() => ChatConfig) chat: ChatConfig;
+  @ValidateNested() @Type(() => EventsConfig) events: EventsConfig;
 }

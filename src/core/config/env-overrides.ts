@@ -61,6 +61,12 @@ export const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: string; parse: Pa
   { env: 'VX11_SHUTDOWN_TIMEOUT_MS', path: 'shutdownTimeoutMs', parse: integer(100, 600000) },
   { env: 'VX11_WINDOW_MAX_TTL_SEC', path: 'window.maxTtlSec', parse: integer(1, 7 * 24 * 3600) },
   { env: 'VX11_DEFAULT_POLICY', path: 'defaultPolicy', parse: text },
+  {
+    env: 'VX11_EVENT_PAYLOAD_LIMIT',
+    path: 'events.payloadLimitBytes',
+    parse: integer(256, 1024 * 1024),
+  },
+  { env: 'VX11_SSE_TOKEN_TTL_SEC', path: 'events.sseTokenTtlSec', parse: integer(1, 3600) },
 ];
 
 export function envNameFor(path: string): string | undefined {

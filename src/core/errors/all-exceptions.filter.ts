@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError } from './api-error';
 import { renderError } from './error-body';
 
 /** The single exception filter: every error leaves in one shape, with the correlation id. */
@@ -14,6 +15,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const { status, body, internal } = renderError(exception, String(request.id));
     if (internal)
       this.logger.error({ err: internal, correlation_id: request.id }, 'Unhandled error');
+    if (exception instanceof ApiError && exception.headers) void reply.headers(exception.headers);
     void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
   }
 }

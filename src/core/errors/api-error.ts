@@ -9,6 +9,8 @@ export class ApiError extends Error {
     message: string,
     readonly details?: unknown,
     readonly extra?: Record<string, unknown>,
+    /** Response headers that belong to the error (e.g. Retry-After). */
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
     this.name = 'ApiError';

@@ -37,6 +37,7 @@ export class QueueService implements OnApplicationShutdown {
         prefix: this.config.queuePrefix,
         defaultJobOptions: DEFAULT_JOB_OPTIONS,
       });
+      queue.setMaxListeners(MAX_WAITERS); // each waitUntilFinished listens for 'closing'
       queue.on('error', (err) => this.logger.debug(`queue ${name}: ${err.message}`));
       this.queues.set(name, queue);
     }
@@ -55,6 +56,19 @@ export class QueueService implements OnApplicationShutdown {
       this.events.set(name, events);
     }
     return events;
+  }
+
+  /**
+   * Request/response over a queue: enqueues `data` and resolves with the worker's return
+   * value, or rejects when Redis is down, the job fails, or `timeoutMs` passes.
+   */
+  async request<T>(name: QueueName, jobName: string, data: object, timeoutMs: number): Promise<T> {
+    if (!this.redis.isUp()) throw new Error('redis unreachable');
+    const events = this.queueEvents(name);
+    // Listen before adding, or a fast worker's completion could be missed.
+    await withTimeout(events.waitUntilReady(), timeoutMs, 'queue events');
+    const job = await withTimeout(this.queue(name).add(jobName, data), timeoutMs, 'enqueue');
+    return (await job.waitUntilFinished(events, timeoutMs)) as T;
   }
 
   /** Starts a worker; the caller owns it and must pass it to closeWorker() when done. */

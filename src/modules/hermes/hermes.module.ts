@@ -1,6 +1,31 @@
-import { Module } from '@nestjs/common';
+import { Module, OnApplicationBootstrap } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { passiveLifecycle } from '../../core/registry/passive-lifecycle';
+import { EngineRegistry } from './engine-registry.service';
+import { EngineEntity } from './engine.entity';
+import { HermesController } from './hermes.controller';
+import { ProviderScoreboard } from './provider-scoreboard.service';
+import { ProviderUsageEntity } from './provider-usage.entity';
+import { TierRouter } from './tier-router.service';
 
-/** hermes: optional module, dormant until a policy or a window wakes it. */
-@Module({ providers: [passiveLifecycle('hermes')] })
-export class HermesModule {}
+/**
+ * hermes: the engine/provider registry, scores, budgets and the tier router. Its routes are
+ * dormant with the module; switch and madre use the registry and router in any state.
+ */
+@Module({
+  imports: [TypeOrmModule.forFeature([EngineEntity, ProviderUsageEntity])],
+  controllers: [HermesController],
+  providers: [passiveLifecycle('hermes'), EngineRegistry, ProviderScoreboard, TierRouter],
+  exports: [EngineRegistry, ProviderScoreboard, TierRouter],
+})
+export class HermesModule implements OnApplicationBootstrap {
+  constructor(
+    private readonly engines: EngineRegistry,
+    private readonly scoreboard: ProviderScoreboard,
+  ) {}
+
+  /** Today's token use and a breaker for every known provider, before the first chat. */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.scoreboard.load(this.engines.list());
+  }
+}

@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ModuleStateEntity } from '../../core/registry/module-state.entity';
+import { HermesModule } from '../hermes/hermes.module';
+import { SwitchModule } from '../switch/switch.module';
+import { MadreChatController } from './madre-chat.controller';
 import { MadreSettingEntity } from './madre-setting.entity';
 import { MadreLifecycle } from './madre.lifecycle';
 import { ModulePowerService } from './module-power.service';
@@ -23,8 +26,10 @@ import { WindowService } from './window.service';
       PowerWindowEntity,
       MadreSettingEntity,
     ]),
+    HermesModule,
+    SwitchModule,
   ],
-  controllers: [PowerController, WindowAliasController],
+  controllers: [PowerController, WindowAliasController, MadreChatController],
   providers: [
     MadreLifecycle,
     ModulePowerService,

@@ -1,10 +1,13 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { Job, Worker } from 'bullmq';
+import { withCorrelationId } from '../../core/correlation/correlation';
 import { QueueName } from '../../core/queue/queue-names';
 import { QueueService } from '../../core/queue/queue.service';
 import { RedisService } from '../../core/queue/redis.service';
 import { HealthReport, ModuleLifecycle } from '../../core/registry/lifecycle';
 import { ModuleRegistry } from '../../core/registry/module-registry.service';
+import { TierRouter } from '../hermes/tier-router.service';
+import { ChatJobData } from './chat-job';
 
 export const SWITCH_WORKER_CONCURRENCY = 32;
 
@@ -18,6 +21,7 @@ export class SwitchLifecycle implements ModuleLifecycle, OnModuleInit {
     private readonly registry: ModuleRegistry,
     private readonly queues: QueueService,
     private readonly redis: RedisService,
+    private readonly router: TierRouter,
   ) {}
 
   onModuleInit(): void {
@@ -30,10 +34,13 @@ export class SwitchLifecycle implements ModuleLifecycle, OnModuleInit {
   }
 
   async activate(): Promise<void> {
-    if (this.worker) return;
-    this.worker = this.queues.startWorker(QueueName.Switch, (job) => this.handle(job), {
-      concurrency: SWITCH_WORKER_CONCURRENCY,
-    });
+    this.worker ??= this.queues.startWorker(
+      QueueName.Switch,
+      (job: Job<ChatJobData>) => this.handle(job),
+      {
+        concurrency: SWITCH_WORKER_CONCURRENCY,
+      },
+    );
   }
 
   async deactivate(): Promise<void> {
@@ -50,8 +57,15 @@ export class SwitchLifecycle implements ModuleLifecycle, OnModuleInit {
     return { ok: true, detail: 'worker running' };
   }
 
-  /** Chat routing to providers arrives with the chat issue; until then switch has none. */
-  private async handle(_job: Job): Promise<never> {
-    throw new Error('no switch-tier provider configured');
+  /** Tries the switch-tier providers; a throw fails the job and the caller falls back to madre. */
+  private handle(job: Job<ChatJobData>) {
+    const { messages, deadline, timeout_ms, correlation_id, provider_hint } = job.data;
+    return withCorrelationId(correlation_id ?? job.id ?? 'switch-job', () =>
+      this.router.complete('switch', messages, {
+        deadline,
+        timeoutMs: timeout_ms,
+        hint: provider_hint,
+      }),
+    );
   }
 }

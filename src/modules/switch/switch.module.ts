@@ -1,6 +1,14 @@
 import { Module } from '@nestjs/common';
+import { HermesModule } from '../hermes/hermes.module';
+import { SwitchModeService } from './switch-mode.service';
+import { SwitchController } from './switch.controller';
 import { SwitchLifecycle } from './switch.lifecycle';
 
 /** switch: chat routing across providers; dormant by default. */
-@Module({ providers: [SwitchLifecycle], exports: [SwitchLifecycle] })
+@Module({
+  imports: [HermesModule],
+  controllers: [SwitchController],
+  providers: [SwitchLifecycle, SwitchModeService],
+  exports: [SwitchLifecycle, SwitchModeService],
+})
 export class SwitchModule {}

@@ -1,0 +1,87 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { OwnedBy } from '../../core/registry/module-active.guard';
+import { RegisterEngineDto } from './dto/engine.dto';
+import { EngineRegistry } from './engine-registry.service';
+import { listModels } from './openai-client';
+import { Provider } from './provider';
+import { ProviderScoreboard } from './provider-scoreboard.service';
+
+const DISCOVERY_TIMEOUT_MS = 5000;
+
+/** The engine registry: providers from config plus engines registered at runtime. */
+@ApiTags('hermes')
+@OwnedBy('hermes')
+@Controller('hermes')
+export class HermesController {
+  constructor(
+    private readonly engines: EngineRegistry,
+    private readonly scoreboard: ProviderScoreboard,
+  ) {}
+
+  @Get('engines')
+  list() {
+    return { engines: this.engines.list().map((p) => this.view(p)) };
+  }
+
+  @Post('engines')
+  @HttpCode(201)
+  async register(@Body() body: RegisterEngineDto) {
+    const provider = await this.engines.add({
+      name: body.name,
+      tier: body.tier,
+      base_url: body.base_url,
+      model: body.model,
+      api_key_env: body.api_key_env ?? null,
+      timeout_ms: body.timeout_ms ?? null,
+      priority: body.priority ?? 0,
+      daily_token_budget: body.daily_token_budget ?? null,
+    });
+    return this.view(provider);
+  }
+
+  @Delete('engines/:name')
+  async remove(@Param('name') name: string) {
+    await this.engines.remove(name);
+    return { deleted: name };
+  }
+
+  /** Asks every engine for its models (`GET {base_url}/models`), in parallel. */
+  @Post('discover')
+  @HttpCode(200)
+  async discover() {
+    const results = await Promise.all(
+      this.engines.list().map(async (p) => {
+        try {
+          const models = await listModels(
+            p,
+            Math.min(p.timeout_ms ?? DISCOVERY_TIMEOUT_MS, DISCOVERY_TIMEOUT_MS),
+          );
+          await this.engines.setModels(p.name, models);
+          return { engine: p.name, ok: true, models };
+        } catch (err) {
+          return { engine: p.name, ok: false, error: (err as Error).message };
+        }
+      }),
+    );
+    return { engines: results };
+  }
+
+  /** Public view: the key's env var name is shown, never a key. */
+  private view(p: Provider) {
+    return {
+      name: p.name,
+      tier: p.tier,
+      base_url: p.base_url,
+      model: p.model,
+      api_key_env: p.api_key_env ?? null,
+      api_key_present: p.api_key_env ? Boolean(process.env[p.api_key_env]) : false,
+      timeout_ms: p.timeout_ms ?? null,
+      priority: p.priority,
+      daily_token_budget: p.daily_token_budget ?? null,
+      source: p.source,
+      models: p.models ?? null,
+      ...this.scoreboard.snapshot(p),
+    };
+  }
+}

@@ -1,0 +1,24 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { OwnedBy } from '../../core/registry/module-active.guard';
+import { TierRouter } from '../hermes/tier-router.service';
+import { TierChatDto } from '../switch/dto/switch.dto';
+import { SwitchModeService } from '../switch/switch-mode.service';
+import { chatWithTier } from '../switch/tier-chat';
+
+@ApiTags('madre')
+@OwnedBy('madre')
+@Controller('madre')
+export class MadreChatController {
+  constructor(
+    private readonly router: TierRouter,
+    private readonly mode: SwitchModeService,
+  ) {}
+
+  /** Madre's own chat tier, called directly. */
+  @Post('chat')
+  @HttpCode(200)
+  chat(@Body() body: TierChatDto) {
+    return chatWithTier(this.router, 'madre', body, this.mode.timeoutMs);
+  }
+}

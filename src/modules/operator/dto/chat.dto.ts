@@ -1,0 +1,17 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, Matches } from 'class-validator';
+
+export class OperatorChatDto {
+  /** Length is checked by the service: over the limit is 413, not 400. */
+  @ApiProperty({ example: 'status', description: '1..4000 characters' })
+  @IsString()
+  message: string;
+
+  @ApiPropertyOptional({ description: 'Continue a session; a new one is created when omitted' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9._:-]{1,128}$/, {
+    message: 'session_id must be 1-128 characters of [A-Za-z0-9._:-]',
+  })
+  session_id?: string;
+}

@@ -1,0 +1,43 @@
+import { NoProviderAnswered, TierRouter } from '../hermes/tier-router.service';
+import { TierChatDto } from './dto/switch.dto';
+
+/**
+ * POST /switch/chat and POST /madre/chat: one tier called directly. A tier with no answer is a
+ * normal outcome here (`status:"failed"` with the reason), not a server error.
+ */
+export async function chatWithTier(
+  router: TierRouter,
+  tier: 'switch' | 'madre',
+  body: TierChatDto,
+  timeoutMs: number,
+) {
+  try {
+    const answer = await router.complete(tier, body.messages, {
+      timeoutMs,
+      deadline: Date.now() + timeoutMs,
+      hint: body.provider_hint,
+    });
+    return {
+      status: 'ok',
+      provider: answer.provider,
+      model: answer.model,
+      content: answer.content,
+      latency_ms: answer.latency_ms,
+      tokens_used: answer.tokens_used,
+      ...(answer.attempts.length > 1
+        ? { fallback_reason: NoProviderAnswered.describe(answer.attempts.slice(0, -1)) }
+        : {}),
+    };
+  } catch (err) {
+    if (!(err instanceof NoProviderAnswered)) throw err;
+    return {
+      status: 'failed',
+      provider: null,
+      model: null,
+      content: null,
+      latency_ms: null,
+      tokens_used: 0,
+      fallback_reason: err.message,
+    };
+  }
+}
