@@ -1,17 +1,19 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { Processor, Queue, QueueEvents, Worker, WorkerOptions } from 'bullmq';
+import { Processor, Queue, Worker, WorkerOptions } from 'bullmq';
+import { randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
 import { withTimeout } from '../util/with-timeout';
+import { JobReplies } from './job-replies';
 import { DEFAULT_JOB_OPTIONS, QueueName } from './queue-names';
 import { RedisService } from './redis.service';
 
-/** Many concurrent callers wait on one QueueEvents per queue (waitUntilFinished). */
+/** Listener headroom: BullMQ adds a listener per in-flight operation on a queue. */
 const MAX_WAITERS = 10_000;
 const READY_WAIT_MS = 2000;
 
 /**
- * Creates and owns BullMQ queues, queue-event listeners and workers. Producers share one
+ * Creates and owns BullMQ queues and workers. Producers share one
  * connection. With Redis down an enqueue would wait for the reconnect, so callers check
  * RedisService.isUp() and bound their wait.
  */
@@ -19,7 +21,7 @@ const READY_WAIT_MS = 2000;
 export class QueueService implements OnApplicationShutdown {
   private readonly logger = new Logger('Queues');
   private readonly queues = new Map<QueueName, Queue>();
-  private readonly events = new Map<QueueName, QueueEvents>();
+  private readonly replies = new JobReplies();
   private readonly workers = new Set<Worker>();
   private producer: Redis | undefined;
 
@@ -37,38 +39,28 @@ export class QueueService implements OnApplicationShutdown {
         prefix: this.config.queuePrefix,
         defaultJobOptions: DEFAULT_JOB_OPTIONS,
       });
-      queue.setMaxListeners(MAX_WAITERS); // each waitUntilFinished listens for 'closing'
+      queue.setMaxListeners(MAX_WAITERS);
       queue.on('error', (err) => this.logger.debug(`queue ${name}: ${err.message}`));
       this.queues.set(name, queue);
     }
     return queue;
   }
 
-  queueEvents(name: QueueName): QueueEvents {
-    let events = this.events.get(name);
-    if (!events) {
-      events = new QueueEvents(name, {
-        connection: this.redis.workerConnectionOptions(),
-        prefix: this.config.queuePrefix,
-      });
-      events.setMaxListeners(MAX_WAITERS);
-      events.on('error', (err) => this.logger.debug(`queue events ${name}: ${err.message}`));
-      this.events.set(name, events);
-    }
-    return events;
-  }
-
   /**
    * Request/response over a queue: enqueues `data` and resolves with the worker's return
-   * value, or rejects when Redis is down, the job fails, or `timeoutMs` passes.
+   * value, or rejects when Redis is down, the job fails, or `timeoutMs` passes. The worker is
+   * one of ours (startWorker), so its result comes back in memory.
    */
   async request<T>(name: QueueName, jobName: string, data: object, timeoutMs: number): Promise<T> {
     if (!this.redis.isUp()) throw new Error('redis unreachable');
-    const events = this.queueEvents(name);
-    // Listen before adding, or a fast worker's completion could be missed.
-    await withTimeout(events.waitUntilReady(), timeoutMs, 'queue events');
-    const job = await withTimeout(this.queue(name).add(jobName, data), timeoutMs, 'enqueue');
-    return (await job.waitUntilFinished(events, timeoutMs)) as T;
+    const jobId = randomUUID();
+    const reply = this.replies.expect<T>(jobId, timeoutMs);
+    try {
+      await withTimeout(this.queue(name).add(jobName, data, { jobId }), timeoutMs, 'enqueue');
+    } catch (err) {
+      this.replies.reject(jobId, err as Error);
+    }
+    return reply;
   }
 
   /** Starts a worker; the caller owns it and must pass it to closeWorker() when done. */
@@ -79,6 +71,8 @@ export class QueueService implements OnApplicationShutdown {
       ...options,
     });
     worker.on('error', (err) => this.logger.debug(`worker ${name}: ${err.message}`));
+    worker.on('completed', (job, result) => this.replies.resolve(job.id, result));
+    worker.on('failed', (job, err) => this.replies.reject(job?.id, err));
     this.workers.add(worker);
     return worker;
   }
@@ -102,12 +96,8 @@ export class QueueService implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await Promise.allSettled([...this.workers].map((w) => this.closeWorker(w)));
     await Promise.allSettled(
-      [...this.events.values()].map(async (e) => (await this.settled(e), e.close())),
-    );
-    await Promise.allSettled(
       [...this.queues.values()].map(async (q) => (await this.settled(q), q.close())),
     );
-    this.events.clear();
     this.queues.clear();
     await this.redis.close();
   }

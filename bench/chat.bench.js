@@ -1,0 +1,641 @@
+'use strict';
+
+/**
+ * Chat benchmark: what a chat round trip through VX11 costs (switch active, an OpenAI-compatible
+ * provider that answers at once) over calling that same provider directly, sequentially and at
+ * 32 concurrent (CONTRACT §4).
+ *
+ * Starts two child processes on 127.0.0.1 (ephemeral ports): a fake provider (this same file
+ * run with --fake-provider; raw node:http answering `POST /v1/chat/completions` at once with a
+ * fixed small completion and usage), and VX11 from dist/ (built first if dist/src/main.js is
+ * missing) with a throw-away data/logs dir and a VX11_CONFIG_FILE naming the fake provider as
+ * its only switch-tier provider (no daily budget) and a chat rate limit too high to interfere.
+ * Then it opens a window on switch (`POST /madre/power/window/open`, ttl_sec 3600), checks that
+ * one `POST /operator/api/chat` answers with `fallback_source: "switch"`, and measures:
+ *
+ *   - concurrency 1: 200 warm-up + 2,000 sequential requests over one keep-alive connection,
+ *     first straight to the provider (`POST /v1/chat/completions` with the body VX11 sends),
+ *     then through VX11 (`POST /operator/api/chat` `{"message":"hello"}`, no session_id, so
+ *     each chat is its own session). Timed one by one with performance.now(); added latency =
+ *     VX11 percentile − direct percentile (p50 and p99).
+ *   - concurrency 32: autocannon, 32 connections, 2 s warm-up + 8 s measured, against the
+ *     provider directly and against VX11 chat. Added latency = VX11 − direct autocannon
+ *     percentile (whole milliseconds).
+ *
+ * Which tier answered is checked from each sequential answer's `fallback_source` and, for the
+ * concurrent runs, from the `vx11_chat_total{fallback_source=…}` counters of GET /metrics read
+ * around the measured run (cross-checked against the calls the fake provider counted). Both
+ * servers get SIGTERM at the end, also on error; the Redis keys under this run's queue prefix
+ * are then deleted (best effort).
+ *
+ * Human-readable lines go to stdout; the servers' own output goes to stderr, prefixed. The last
+ * stdout line is one JSON object (the unsuffixed figures are at 32 concurrent):
+ *   {"bench":"chat","p50_added_ms_c1":…,"p99_added_ms_c1":…,"p50_added_ms":…,"p99_added_ms":…,
+ *    "rps":…,"direct_rps":…}
+ * Goals (printed, not asserted): sequential p50 added ≤ 2 ms; ≥ 1,500 chats/s at 32 concurrent.
+ * Exits non-zero when a server cannot start, switch does not answer the first chat, or in any
+ * run more than 1% of the requests failed or more than 1% of the chats were not answered by
+ * switch.
+ */
+
+const { mkdtempSync, rmSync, writeFileSync } = require('node:fs');
+const http = require('node:http');
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
+const { performance } = require('node:perf_hooks');
+const {
+  MAIN,
+  HOST,
+  STOP_TIMEOUT_MS,
+  say,
+  startServer,
+  stopServer,
+  stopLeftovers,
+  ensureBuilt,
+  cleanEnv,
+  benchEnv,
+} = require('./support/child-server');
+
+/** Set by SIGINT/SIGTERM: stop measuring and clean up. */
+let interrupted = false;
+let currentRun = null;
+
+const PROVIDER_NAME = 'bench-fake';
+const PROVIDER_MODEL = 'bench-fake-model';
+const MESSAGE = 'hello';
+const SEQ_WARMUP = 200;
+const SEQ_REQUESTS = 2000;
+const CONNECTIONS = 32;
+const WARMUP_S = 2;
+const DURATION_S = 8;
+const MAX_FAILURE_RATIO = 0.01; // failed requests, and chats not answered by switch
+const REQUEST_TIMEOUT_MS = 10_000;
+const READY_TIMEOUT_MS = 10_000; // for Redis to be reported up
+const TOKEN_HEADER = 'X-VX11-Token';
+const GOAL_P50_ADDED_C1_MS = 2;
+const GOAL_RPS = 1500;
+
+/** The body VX11 sends its provider for `{"message":"hello"}` (hermes/openai-client.ts). */
+const DIRECT_BODY = JSON.stringify({
+  model: PROVIDER_MODEL,
+  messages: [{ role: 'user', content: MESSAGE }],
+});
+const CHAT_BODY = JSON.stringify({ message: MESSAGE });
+
+// ---------------------------------------------------------------------------------------------
+// The fake provider, run in its own process: answers at once, counts its completions.
+
+function runFakeProvider() {
+  let calls = 0;
+  const completion = (model) =>
+    JSON.stringify({
+      id: `cmpl-${calls}`,
+      object: 'chat.completion',
+      created: Math.floor(Date.now() / 1000),
+      model,
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content: 'Hello from the bench provider.' },
+          finish_reason: 'stop',
+        },
+      ],
+      usage: { prompt_tokens: 5, completion_tokens: 7, total_tokens: 12 },
+    });
+  const send = (res, status, text) => {
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(text),
+    });
+    res.end(text);
+  };
+
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (chunk) => chunks.push(chunk));
+    req.on('end', () => {
+      if (req.method === 'GET' && req.url === '/calls') {
+        return send(res, 200, JSON.stringify({ calls }));
+      }
+      if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
+        return send(res, 404, JSON.stringify({ error: { message: 'not found' } }));
+      }
+      let request;
+      try {
+        request = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      } catch {
+        request = undefined;
+      }
+      if (!request || !Array.isArray(request.messages) || request.messages.length === 0) {
+        return send(res, 400, JSON.stringify({ error: { message: 'messages[] is required' } }));
+      }
+      calls += 1;
+      send(res, 200, completion(typeof request.model === 'string' ? request.model : 'fake'));
+    });
+  });
+  // Longer than any client's idle keep-alive, so no request races a server-side close.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  server.listen(0, HOST, () => {
+    const { port } = server.address();
+    const msg = `fake provider listening on http://${HOST}:${port}`;
+    console.error(JSON.stringify({ level: 'info', msg, port }));
+  });
+  server.on('error', (err) => {
+    console.error(`fake provider failed: ${err.message}`);
+    process.exit(1);
+  });
+  let closing = false;
+  const stop = () => {
+    if (closing) return;
+    closing = true;
+    server.closeAllConnections();
+    server.close(() => process.exit(0));
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Requests.
+
+const sleep = (ms) => new Promise((resolveSleep) => setTimeout(resolveSleep, Math.max(0, ms)));
+
+/** One keep-alive connection at a time: the calls are sequential, so no connect cost is timed. */
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+
+/**
+ * One request to `port`; resolves to `{status, json, text, ms}` where `ms` is the round trip
+ * (monotonic clock, first byte sent to last byte received).
+ */
+function call(port, method, path, { body, headers = {} } = {}) {
+  const allHeaders = { accept: 'application/json', ...headers };
+  if (body !== undefined) {
+    allHeaders['content-type'] = 'application/json';
+    allHeaders['content-length'] = Buffer.byteLength(body);
+  }
+  return new Promise((resolveCall, rejectCall) => {
+    const started = performance.now();
+    const req = http.request(
+      { host: HOST, port, method, path, headers: allHeaders, agent, timeout: REQUEST_TIMEOUT_MS },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () => {
+          const ms = performance.now() - started;
+          let json;
+          try {
+            json = JSON.parse(text);
+          } catch {
+            json = undefined;
+          }
+          resolveCall({ status: res.statusCode, json, text, ms });
+        });
+        res.on('error', rejectCall);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`timed out: ${method} ${path}`)));
+    req.on('error', rejectCall);
+    req.end(body);
+  });
+}
+
+const brief = (res) => `HTTP ${res.status} ${res.text.slice(0, 300)}`;
+
+/** VX11 listens before its Redis connection is ready; chat needs Redis for the switch queue. */
+async function waitForDependencies(port, token) {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  for (;;) {
+    const res = await call(port, 'GET', '/vx11/status', { headers: { [TOKEN_HEADER]: token } });
+    const report = res.json;
+    const redis = report && report.redis && report.redis.status;
+    const db = report && report.db && report.db.status;
+    if ((res.status === 200 && redis === 'up' && db === 'ok') || Date.now() > deadline) {
+      const overall = report ? report.status : `HTTP ${res.status}, not JSON`;
+      say(`VX11 reports status "${overall}" (redis ${redis}, db ${db})`);
+      if (redis !== 'up') throw new Error(`Redis is not up after ${READY_TIMEOUT_MS} ms`);
+      return;
+    }
+    if (interrupted) throw new Error('interrupted');
+    await sleep(100);
+  }
+}
+
+/** Opens a window on switch and checks that one chat is answered by the fake provider. */
+async function activateSwitch(port, token) {
+  const headers = { [TOKEN_HEADER]: token };
+  const opened = await call(port, 'POST', '/madre/power/window/open', {
+    headers,
+    body: JSON.stringify({ service: 'switch', ttl_sec: 3600, reason: 'chat bench' }),
+  });
+  const started = opened.json && opened.json.services_started;
+  if (opened.status !== 200 || !Array.isArray(started) || !started.includes('switch')) {
+    throw new Error(`could not open a window on switch: ${brief(opened)}`);
+  }
+  const status = await call(port, 'GET', '/vx11/window/status/switch', { headers });
+  if (status.status !== 200 || !status.json || status.json.state !== 'active') {
+    throw new Error(`switch is not active after opening its window: ${brief(status)}`);
+  }
+  const first = await call(port, 'POST', '/operator/api/chat', { headers, body: CHAT_BODY });
+  const answer = first.json || {};
+  if (first.status !== 200 || answer.fallback_source !== 'switch') {
+    throw new Error(`the first chat was not answered by switch: ${brief(first)}`);
+  }
+  if (answer.provider !== PROVIDER_NAME) {
+    throw new Error(`the first chat was answered by provider ${answer.provider}: ${brief(first)}`);
+  }
+  say(
+    `switch active (window ${opened.json.window_id}); first chat answered by` +
+      ` ${answer.provider}/${answer.model} in ${first.ms.toFixed(2)} ms`,
+  );
+}
+
+/** Calls the fake provider counted so far (GET /calls on its own port). */
+async function providerCalls(port) {
+  const res = await call(port, 'GET', '/calls');
+  if (res.status !== 200 || !res.json || !Number.isInteger(res.json.calls)) {
+    throw new Error(`fake provider GET /calls: ${brief(res)}`);
+  }
+  return res.json.calls;
+}
+
+/** `vx11_chat_total` by fallback_source, from GET /metrics. */
+async function chatCounters(port, token) {
+  const res = await call(port, 'GET', '/metrics', { headers: { [TOKEN_HEADER]: token } });
+  if (res.status !== 200) throw new Error(`GET /metrics: ${brief(res)}`);
+  const counters = {};
+  const line = /^vx11_chat_total\{fallback_source="([^"]*)"\}\s+([0-9.eE+-]+)\s*$/;
+  for (const text of res.text.split('\n')) {
+    const m = line.exec(text);
+    if (m) counters[m[1]] = Number(m[2]);
+  }
+  return counters;
+}
+
+function counterDiff(before, after) {
+  const diff = {};
+  for (const [source, count] of Object.entries(after)) {
+    const delta = count - (before[source] || 0);
+    if (delta > 0) diff[source] = delta;
+  }
+  return diff;
+}
+
+const fmt = (n) => Math.round(n).toLocaleString('en-US');
+const splitText = (split) =>
+  Object.entries(split)
+    .map(([source, count]) => `${source}×${fmt(count)}`)
+    .join(' ') || 'none';
+
+// ---------------------------------------------------------------------------------------------
+// Concurrency 1.
+
+/**
+ * Sends `SEQ_WARMUP` then `SEQ_REQUESTS` requests one after the other; times the latter.
+ * `check(res)` returns the fallback source of a VX11 answer (undefined for the provider).
+ */
+async function sequential(label, port, path, body, headers, check) {
+  const times = [];
+  let failures = 0;
+  const sources = {};
+  const firstErrors = [];
+  for (let i = 0; i < SEQ_WARMUP + SEQ_REQUESTS; i += 1) {
+    if (interrupted) throw new Error('interrupted');
+    const measured = i >= SEQ_WARMUP;
+    let res;
+    try {
+      res = await call(port, 'POST', path, { body, headers });
+    } catch (err) {
+      if (measured) failures += 1;
+      if (firstErrors.length < 3) firstErrors.push(err.message);
+      continue;
+    }
+    if (!measured) continue;
+    if (res.status < 200 || res.status > 299) {
+      failures += 1;
+      if (firstErrors.length < 3) firstErrors.push(brief(res));
+      continue;
+    }
+    times.push(res.ms);
+    const source = check(res);
+    if (source !== undefined) sources[source] = (sources[source] || 0) + 1;
+  }
+  const stats = summarize(times);
+  say(
+    `  ${label.padEnd(34)} n ${fmt(stats.n)}  p50 ${ms(stats.p50)}  p99 ${ms(stats.p99)}` +
+      `  max ${ms(stats.max)}  failed ${fmt(failures)}` +
+      (Object.keys(sources).length > 0 ? `  answered by ${splitText(sources)}` : ''),
+  );
+  for (const e of firstErrors) say(`    e.g. ${e}`);
+  return { stats, failures, attempts: SEQ_REQUESTS, sources };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Concurrency 32.
+
+function cannon(opts) {
+  const autocannon = require('autocannon');
+  return new Promise((resolveRun, rejectRun) => {
+    currentRun = autocannon(opts, (err, result) => {
+      currentRun = null;
+      if (err) rejectRun(err);
+      else resolveRun(result);
+    });
+  });
+}
+
+/** Warm-up then a measured run; `around` is called just before and after the measured run. */
+async function concurrent(label, url, body, headers, around) {
+  if (interrupted) throw new Error('interrupted');
+  const opts = {
+    url,
+    method: 'POST',
+    body,
+    headers: { ...headers, 'content-type': 'application/json' },
+    connections: CONNECTIONS,
+    pipelining: 1,
+    timeout: REQUEST_TIMEOUT_MS / 1000,
+  };
+  await cannon({ ...opts, duration: WARMUP_S });
+  if (interrupted) throw new Error('interrupted');
+  const before = await around();
+  const r = await cannon({ ...opts, duration: DURATION_S });
+  const after = await around();
+  if (interrupted) throw new Error('interrupted');
+
+  const completed = r.requests.total; // responses of any status
+  const failures = r.non2xx + r.errors; // autocannon counts timeouts among errors
+  const attempts = completed + r.errors;
+  const codes = Object.entries(r.statusCodeStats)
+    .map(([code, { count }]) => `${code}×${fmt(count)}`)
+    .join(' ');
+  say(
+    `  ${label.padEnd(34)} ${fmt(r.requests.average).padStart(7)} req/s` +
+      `  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  max ${r.latency.max} ms` +
+      `  responses ${fmt(completed)} [${codes || 'none'}]` +
+      `  non-2xx ${fmt(r.non2xx)}  errors ${fmt(r.errors)} (timeouts ${fmt(r.timeouts)})`,
+  );
+  return { result: r, failures, attempts, completed, before, after };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statistics and checks.
+
+/** Nearest-rank percentile of an ascending array. */
+function percentile(sorted, p) {
+  if (sorted.length === 0) return NaN;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
+}
+
+function summarize(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return {
+    n: sorted.length,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    max: sorted.length > 0 ? sorted[sorted.length - 1] : NaN,
+  };
+}
+
+const round = (value, digits) => (Number.isFinite(value) ? Number(value.toFixed(digits)) : null);
+const ms = (value) => (Number.isFinite(value) ? `${value.toFixed(2)} ms` : 'n/a');
+
+/** Failure ratio check; says what went wrong and returns whether it is within the limit. */
+function withinLimit(label, bad, total, what) {
+  const ratio = total > 0 ? bad / total : 1;
+  const ok = total > 0 && ratio <= MAX_FAILURE_RATIO;
+  if (bad > 0 || total === 0) {
+    const pct = (ratio * 100).toFixed(2);
+    say(
+      `  ${ok ? 'WARNING' : 'ERROR'}: ${label}: ${fmt(bad)} of ${fmt(total)} ${what}` +
+        ` (${pct}%; limit ${MAX_FAILURE_RATIO * 100}%)`,
+    );
+  }
+  return ok;
+}
+
+const FAILED = 'requests failed';
+const NOT_SWITCH = 'chats not answered by switch';
+
+function notSwitch(split) {
+  const total = Object.values(split).reduce((a, b) => a + b, 0);
+  return { total, other: total - (split.switch || 0) };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.on(signal, () => {
+      if (interrupted) return;
+      interrupted = true;
+      console.error(`chat bench: received ${signal}; stopping the servers`);
+      if (currentRun) currentRun.stop();
+    });
+  }
+
+  ensureBuilt();
+  const tmp = mkdtempSync(join(tmpdir(), 'vx11-bench-'));
+  const { env: vx11Env, token } = benchEnv(tmp);
+  const prefix = vx11Env.VX11_QUEUE_PREFIX;
+
+  const servers = [];
+  try {
+    say(
+      `chat bench: ${fmt(SEQ_REQUESTS)} sequential requests after ${SEQ_WARMUP} warm-up, then` +
+        ` ${CONNECTIONS} connections for ${WARMUP_S} s warm-up + ${DURATION_S} s per run` +
+        ` (node ${process.version}, data in ${tmp})`,
+    );
+    const provider = await startServer(
+      'provider',
+      [module.filename, '--fake-provider'],
+      cleanEnv(),
+    );
+    servers.push(provider);
+
+    const configFile = join(tmp, 'providers.json');
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        providers: [
+          {
+            name: PROVIDER_NAME,
+            tier: 'switch',
+            base_url: `http://${HOST}:${provider.port}/v1`,
+            model: PROVIDER_MODEL,
+          },
+        ],
+        chat: { rateLimit: 1_000_000, rateWindowSec: 60, maxMessageChars: 4000 },
+      }),
+    );
+    const vx11 = await startServer('vx11', [MAIN], { ...vx11Env, VX11_CONFIG_FILE: configFile });
+    servers.push(vx11);
+    say(`fake provider on http://${HOST}:${provider.port}/v1, VX11 on http://${HOST}:${vx11.port}`);
+
+    await waitForDependencies(vx11.port, token);
+    await activateSwitch(vx11.port, token);
+    const auth = { [TOKEN_HEADER]: token };
+
+    // Concurrency 1.
+    say(`concurrency 1 (one keep-alive connection, ${fmt(SEQ_REQUESTS)} timed requests each):`);
+    const seqDirect = await sequential(
+      'direct POST /v1/chat/completions',
+      provider.port,
+      '/v1/chat/completions',
+      DIRECT_BODY,
+      {},
+      () => undefined,
+    );
+    const seqVx11 = await sequential(
+      'VX11 POST /operator/api/chat',
+      vx11.port,
+      '/operator/api/chat',
+      CHAT_BODY,
+      auth,
+      (res) => (res.json && res.json.fallback_source) || 'unreadable',
+    );
+    const addedP50C1 = seqVx11.stats.p50 - seqDirect.stats.p50;
+    const addedP99C1 = seqVx11.stats.p99 - seqDirect.stats.p99;
+    say(
+      `  added by VX11: p50 ${ms(addedP50C1)}  p99 ${ms(addedP99C1)}` +
+        `  (goal: p50 added ≤ ${GOAL_P50_ADDED_C1_MS} ms)`,
+    );
+
+    // Concurrency 32.
+    say(`concurrency ${CONNECTIONS} (autocannon; latencies in whole ms):`);
+    const parDirect = await concurrent(
+      'direct POST /v1/chat/completions',
+      `http://${HOST}:${provider.port}/v1/chat/completions`,
+      DIRECT_BODY,
+      {},
+      async () => ({ calls: await providerCalls(provider.port) }),
+    );
+    const parVx11 = await concurrent(
+      'VX11 POST /operator/api/chat',
+      `http://${HOST}:${vx11.port}/operator/api/chat`,
+      CHAT_BODY,
+      auth,
+      async () => ({
+        calls: await providerCalls(provider.port),
+        chats: await chatCounters(vx11.port, token),
+      }),
+    );
+    const split = counterDiff(parVx11.before.chats, parVx11.after.chats);
+    const switchCalls = parVx11.after.calls - parVx11.before.calls;
+    say(
+      `  VX11 chats by fallback_source (GET /metrics, measured run): ${splitText(split)};` +
+        ` meanwhile the fake provider answered ${fmt(switchCalls)} calls` +
+        ` and autocannon counted ${fmt(parVx11.completed)} responses`,
+    );
+    const p50Added = parVx11.result.latency.p50 - parDirect.result.latency.p50;
+    const p99Added = parVx11.result.latency.p99 - parDirect.result.latency.p99;
+    const rps = parVx11.result.requests.average;
+    const directRps = parDirect.result.requests.average;
+    say(
+      `  added by VX11: p50 ${ms(p50Added)}  p99 ${ms(p99Added)};` +
+        ` ${fmt(rps)} chats/s vs ${fmt(directRps)} direct req/s (goal: ≥ ${fmt(GOAL_RPS)} chats/s)`,
+    );
+
+    // Checks.
+    const c1Tier = notSwitch(seqVx11.sources);
+    const c32Tier = notSwitch(split);
+    const checks = [
+      withinLimit('direct c1', seqDirect.failures, seqDirect.attempts, FAILED),
+      withinLimit('VX11 c1', seqVx11.failures, seqVx11.attempts, FAILED),
+      withinLimit('VX11 c1', c1Tier.other, c1Tier.total, NOT_SWITCH),
+      withinLimit(`direct c${CONNECTIONS}`, parDirect.failures, parDirect.attempts, FAILED),
+      withinLimit(`VX11 c${CONNECTIONS}`, parVx11.failures, parVx11.attempts, FAILED),
+      withinLimit(`VX11 c${CONNECTIONS}`, c32Tier.other, c32Tier.total, NOT_SWITCH),
+    ];
+    const ok = checks.every(Boolean);
+    say(
+      ok
+        ? 'chat bench: all runs within the error limit, chats answered by switch'
+        : 'chat bench: FAILED, too many failed requests or chats not answered by switch (see above)',
+    );
+
+    const summary = {
+      bench: 'chat',
+      p50_added_ms_c1: round(addedP50C1, 2),
+      p99_added_ms_c1: round(addedP99C1, 2),
+      p50_added_ms: round(p50Added, 2),
+      p99_added_ms: round(p99Added, 2),
+      rps: round(rps, 2),
+      direct_rps: round(directRps, 2),
+    };
+    await stopAll(servers);
+    await dropQueueKeys(prefix);
+    say(JSON.stringify(summary));
+    return ok ? 0 : 1;
+  } finally {
+    agent.destroy();
+    await stopAll(servers);
+    await stopLeftovers(); // started but never listened
+    await dropQueueKeys(prefix);
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+async function stopAll(servers) {
+  while (servers.length > 0) {
+    const server = servers.pop(); // VX11 first, while its provider still answers
+    const exit = await stopServer(server);
+    if (exit.already) {
+      say(`${server.name} had already exited (code ${exit.code}, signal ${exit.signal})`);
+    } else if (exit.forced) {
+      say(`${server.name} ignored SIGTERM for ${STOP_TIMEOUT_MS} ms and was killed`);
+    } else if (exit.code !== 0) {
+      say(`${server.name} exited with code ${exit.code} (signal ${exit.signal}) after SIGTERM`);
+    }
+  }
+}
+
+/**
+ * Best effort: deletes this run's BullMQ jobs and rate-limit counters (`<prefix>:*`, a prefix
+ * unique to the run) so thousands of chats leave nothing behind in the shared Redis.
+ */
+let keysDropped = false;
+async function dropQueueKeys(prefix) {
+  if (keysDropped || !prefix) return;
+  keysDropped = true;
+  const Redis = require('ioredis');
+  const redis = new Redis({
+    host: HOST,
+    port: 6379,
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    retryStrategy: () => null,
+  });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.unlink(...keys);
+    } while (cursor !== '0');
+  } catch (err) {
+    say(`note: could not delete the Redis keys under ${prefix}: (${err.message})`);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+// Last, so that every top-level binding above is initialized before main() touches it.
+if (process.argv[2] === '--fake-provider') {
+  runFakeProvider();
+} else {
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      const detail = interrupted ? 'interrupted' : err && err.stack ? err.stack : err;
+      console.error(`chat bench failed: ${detail}`);
+      process.exitCode = 1;
+    },
+  );
+}
