@@ -45,6 +45,8 @@ WORKDIR /app
 # Code stays owned by root (read-only for the app); only data/ and logs/ belong to `node`.
 COPY --from=builder /app/node_modules ./node_modules
 COPY --from=builder /app/dist ./dist
+# The operator console: static files served from their source folder (no build step).
+COPY --from=builder /app/src/modules/operator/console ./src/modules/operator/console
 COPY config ./config
 COPY package.json ./
 

@@ -43,4 +43,25 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  {
+    // The operator console: plain ES modules run by the browser (no build step).
+    files: ['src/modules/operator/console/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        location: 'readonly',
+        history: 'readonly',
+        navigator: 'readonly',
+        localStorage: 'readonly',
+        fetch: 'readonly',
+        WebSocket: 'readonly',
+        AbortSignal: 'readonly',
+        URLSearchParams: 'readonly',
+        HTMLElement: 'readonly',
+        Node: 'readonly',
+      },
+    },
+  },
 );

@@ -13,6 +13,10 @@ import { createValidationPipe } from './core/errors/validation-pipe';
 import { installHttpHooks, recordRoutes } from './core/http/fastify-hooks';
 import { RouteTable } from './core/http/route-table';
 import { MetricsService } from './core/metrics/metrics.service';
+import { RedisService } from './core/queue/redis.service';
+import { serveConsole } from './modules/operator/operator-console';
+
+const REDIS_BOOT_WAIT_MS = 1000;
 
 /**
  * Builds the whole VX11 application, initialized but not listening. main.ts listens on it;
@@ -52,7 +56,10 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     .addSecurityRequirements('token')
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi));
+  serveConsole(app); // GET /operator/ui/* (public static files) and GET /operator
 
+  // Give Redis a moment so boot (window recovery, first status) sees it; serve without it after.
+  await app.get(RedisService).whenUp(REDIS_BOOT_WAIT_MS);
   await app.init();
   await adapter.getInstance().ready();
   return app;

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from './core/config/app-config';
 import { CoreModule } from './core/core.module';
 import { RouteTable } from './core/http/route-table';
+import { EventsModule } from './modules/events/events.module';
 import { HermesModule } from './modules/hermes/hermes.module';
 import { HormigueroModule } from './modules/hormiguero/hormiguero.module';
 import { MadreModule } from './modules/madre/madre.module';
@@ -31,6 +32,7 @@ export class AppModule {
         ShubniggurathModule,
         SpawnerModule,
         OperatorModule,
+        EventsModule,
       ],
     };
   }

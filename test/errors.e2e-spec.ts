@@ -83,3 +83,32 @@ describe('request body errors', () => {
     expect(['invalid_json', 'bad_request']).toContain(res.body.error);
   });
 });
+
+describe('absurdly nested bodies', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await bootApp();
+  });
+  afterAll(() => t.close());
+
+  it('answers 400 on any DTO route instead of overflowing the stack', async () => {
+    const deep = '['.repeat(20000) + ']'.repeat(20000);
+    for (const path of [
+      '/madre/power/window/open',
+      '/operator/api/settings',
+      '/operator/api/chat',
+    ]) {
+      const res = await t
+        .http()
+        .post(path)
+        .set(t.auth)
+        .set('content-type', 'application/json')
+        .send(`{"x":${deep}}`);
+      expect({ path, status: res.status, error: res.body.error }).toEqual({
+        path,
+        status: 400,
+        error: 'body_too_deep',
+      });
+    }
+  });
+});

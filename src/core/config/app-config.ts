@@ -5,6 +5,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsNumber,
   IsObject,
   IsOptional,
   IsString,
@@ -38,6 +39,7 @@ export class RetentionConfig {
   @IsInt() @Min(1) power_events: number;
   @IsInt() @Min(1) messages: number;
   @IsInt() @Min(1) backups_archive: number;
+  @IsInt() @Min(1) metrics: number;
 }
 
 export class ProviderConfig {
@@ -84,6 +86,40 @@ export class EventsConfig {
   @IsInt() @Min(1) @Max(10000) maxBatch: number;
 }
 
+/** The health monitor (CONTRACT §7): cadence, per-check timeout, restart and resolve rules. */
+export class HealthConfig {
+  /** Seconds between health cycles (fractions allowed, for tests). */
+  @IsNumber() @Min(0.05) @Max(86400) intervalSec: number;
+  @IsInt() @Min(10) @Max(120000) checkTimeoutMs: number;
+  /** Consecutive failed checks of an active module before it is restarted. */
+  @IsInt() @Min(1) @Max(100) failuresBeforeRestart: number;
+  /** Consecutive good checks that resolve the module's incident. */
+  @IsInt() @Min(1) @Max(100) successesToResolve: number;
+  /** Wait after a restart before the next one may happen; doubles up to the max. */
+  @IsInt() @Min(0) restartBackoffMs: number;
+  @IsInt() @Min(0) restartBackoffMaxMs: number;
+  /** tentaculo_link is unhealthy while the event loop's p99 delay exceeds this. */
+  @IsInt() @Min(1) eventLoopLagMaxMs: number;
+  /** Seconds between architect diagnostics (architect.log). */
+  @IsNumber() @Min(0.05) @Max(7 * 86400) architectIntervalSec: number;
+}
+
+/** Maintenance runs: backups kept, how long post_task waits, when retention runs unasked. */
+export class MaintenanceConfig {
+  @IsInt() @Min(1) @Max(1000) keepBackups: number;
+  /** How long POST .../post_task waits for the run before answering 202 with the job id. */
+  @IsInt() @Min(0) @Max(600000) waitMs: number;
+  /** Retention cleanup runs even when not asked once the database is larger than this. */
+  @IsInt() @Min(1) retentionOverBytes: number;
+  /** Daily run at this UTC time ("HH:MM"), or "off". */
+  @Matches(/^(off|([01]\d|2[0-3]):[0-5]\d)$/) nightlyAtUtc: string;
+}
+
+export class OperatorConfig {
+  /** How often the metrics sampler stores its figures. */
+  @IsInt() @Min(1) @Max(3600) sampleIntervalSec: number;
+}
+
 /** The validated, effective configuration. Built once at start by loadConfig(). */
 export class AppConfig {
   @IsString() @MinLength(1) host: string;
@@ -112,5 +148,8 @@ export class AppConfig {
   @ValidateNested() @Type(() => HormigueroConfig) hormiguero: HormigueroConfig;
   @ValidateNested() @Type(() => SwitchConfig) switch: SwitchConfig;
   @ValidateNested() @Type(() => ChatConfig) chat: ChatConfig;
+  @ValidateNested() @Type(() => OperatorConfig) operator: OperatorConfig;
   @ValidateNested() @Type(() => EventsConfig) events: EventsConfig;
+  @ValidateNested() @Type(() => HealthConfig) health: HealthConfig;
+  @ValidateNested() @Type(() => MaintenanceConfig) maintenance: MaintenanceConfig;
 }

@@ -67,6 +67,8 @@ export const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: string; parse: Pa
     parse: integer(256, 1024 * 1024),
   },
   { env: 'VX11_SSE_TOKEN_TTL_SEC', path: 'events.sseTokenTtlSec', parse: integer(1, 3600) },
+  { env: 'VX11_HEALTH_INTERVAL_SEC', path: 'health.intervalSec', parse: integer(1, 86400) },
+  { env: 'VX11_BACKUP_KEEP', path: 'maintenance.keepBackups', parse: integer(1, 1000) },
 ];
 
 export function envNameFor(path: string): string | undefined {

@@ -1,10 +1,17 @@
 import { EngineEntity } from '../../modules/hermes/engine.entity';
 import { ProviderUsageEntity } from '../../modules/hermes/provider-usage.entity';
+import { HealthHistoryEntity } from '../../modules/madre/health/health-history.entity';
+import { IncidentEntity } from '../../modules/madre/health/incident.entity';
 import { MadreSettingEntity } from '../../modules/madre/madre-setting.entity';
+import { MaintenanceRunEntity } from '../../modules/madre/maintenance/maintenance-run.entity';
 import { PowerEventEntity } from '../../modules/madre/power-event.entity';
 import { PowerWindowEntity } from '../../modules/madre/window.entity';
 import { ChatMessageEntity } from '../../modules/operator/chat-message.entity';
 import { ChatSessionEntity } from '../../modules/operator/chat-session.entity';
+import { EventEntity } from '../../modules/events/ledger/event.entity';
+import { LedgerAnchorEntity } from '../../modules/events/ledger/ledger-anchor.entity';
+import { MetricSampleEntity } from '../../modules/operator/metric-sample.entity';
+import { OperatorSettingEntity } from '../../modules/operator/operator-setting.entity';
 import { ModuleStateEntity } from '../registry/module-state.entity';
 
 /** Every TypeORM entity of VX11; the migrations in migrations/ must match these exactly. */
@@ -17,4 +24,11 @@ export const ENTITIES = [
   ProviderUsageEntity,
   ChatSessionEntity,
   ChatMessageEntity,
+  EventEntity,
+  LedgerAnchorEntity,
+  OperatorSettingEntity,
+  MetricSampleEntity,
+  HealthHistoryEntity,
+  IncidentEntity,
+  MaintenanceRunEntity,
 ];

@@ -1,4 +1,5 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
+import { nestsDeeperThan } from '../util/nesting';
 import { ApiError } from './api-error';
 
 export interface FieldError {
@@ -14,9 +15,26 @@ function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
   });
 }
 
+/** Deeper bodies are refused before validation, whose transformer recurses once per level. */
+export const MAX_BODY_DEPTH = 64;
+
+/** Refuses absurdly nested input with a 400 instead of letting it overflow the stack (a 500). */
+class DepthCheckedValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (nestsDeeperThan(value, MAX_BODY_DEPTH)) {
+      throw new ApiError(
+        400,
+        'body_too_deep',
+        `Input must not nest deeper than ${MAX_BODY_DEPTH} levels`,
+      );
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 /** Global DTO validation: unknown fields are refused and every offending field is named. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new DepthCheckedValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

@@ -54,6 +54,23 @@ export class RedisService {
     return client;
   }
 
+  /** Resolves once Redis is connected, or with false after `timeoutMs` (never rejects). */
+  whenUp(timeoutMs: number): Promise<boolean> {
+    if (this.up) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.probe.off('ready', onReady);
+        resolve(false);
+      }, timeoutMs);
+      timer.unref();
+      const onReady = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      this.probe.once('ready', onReady);
+    });
+  }
+
   isUp(): boolean {
     return this.up;
   }

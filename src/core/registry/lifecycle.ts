@@ -7,6 +7,11 @@ export interface HealthReport {
   detail: string;
   /** Free-form figures a check measured (latency, queue depth, ...). */
   data?: Record<string, unknown>;
+  /**
+   * Set when the failure lies in something outside the module (redis, database, providers):
+   * the health monitor still alerts, but does not restart the module, which cannot fix it.
+   */
+  dependency?: string;
 }
 
 /**

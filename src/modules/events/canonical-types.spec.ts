@@ -2,7 +2,11 @@ import { CANONICAL_TYPES, canonicalPayloadProblems, isCanonicalType } from './ca
 
 const VALID: Record<string, Record<string, unknown>> = {
   'system.alert': { alert_id: 'a1', severity: 'critical', message: 'disk full' },
-  'system.correlation.updated': { correlation_id: 'c1', related_events: ['e1', 'e2'], strength: 0.8 },
+  'system.correlation.updated': {
+    correlation_id: 'c1',
+    related_events: ['e1', 'e2'],
+    strength: 0.8,
+  },
   'forensic.snapshot.created': { snapshot_id: 's1', reason: 'nightly' },
   'madre.decision.explained': { decision_id: 'd1', summary: 'woke switch', confidence: 0.9 },
   'switch.tension.updated': { value: 3, components: { latency: 1, errors: 2 } },
@@ -17,14 +21,20 @@ describe('canonical payload validation', () => {
     expect(isCanonicalType('constructor')).toBe(false); // no prototype keys
   });
 
-  it.each(Object.entries(VALID))('accepts a complete %s payload (extra fields allowed)', (type, p) => {
-    expect(canonicalPayloadProblems(type, { ...p, extra: 'fine' })).toEqual([]);
-  });
+  it.each(Object.entries(VALID))(
+    'accepts a complete %s payload (extra fields allowed)',
+    (type, p) => {
+      expect(canonicalPayloadProblems(type, { ...p, extra: 'fine' })).toEqual([]);
+    },
+  );
 
   it('names every missing field', () => {
     expect(canonicalPayloadProblems('shub.action.narrated', { action: 'x' })).toEqual([
       { field: 'payload.reason', errors: ['payload.reason is required (a non-empty string)'] },
-      { field: 'payload.next_step', errors: ['payload.next_step is required (a non-empty string)'] },
+      {
+        field: 'payload.next_step',
+        errors: ['payload.next_step is required (a non-empty string)'],
+      },
     ]);
   });
 
@@ -49,7 +59,9 @@ describe('canonical payload validation', () => {
     ['system.alert', 'message', '', 'must be a non-empty string'],
   ])('refuses %s with %s = %j', (type, field, value, error) => {
     const problems = canonicalPayloadProblems(type, { ...VALID[type], [field]: value });
-    expect(problems).toEqual([{ field: `payload.${field}`, errors: [`payload.${field} ${error}`] }]);
+    expect(problems).toEqual([
+      { field: `payload.${field}`, errors: [`payload.${field} ${error}`] },
+    ]);
   });
 
   it('reports missing and mistyped fields together', () => {

@@ -11,6 +11,7 @@ export class HormigueroLifecycle implements ModuleLifecycle, OnModuleInit {
   private queen: NodeJS.Timeout | undefined;
   private readonly pressureAnt = new PressureAnt();
   private last: PressureReading | undefined;
+  private activatedAt = 0;
 
   constructor(
     private readonly registry: ModuleRegistry,
@@ -31,6 +32,8 @@ export class HormigueroLifecycle implements ModuleLifecycle, OnModuleInit {
 
   async activate(): Promise<void> {
     if (this.queen) return;
+    this.activatedAt = Date.now();
+    this.last = undefined;
     this.pressureAnt.start();
     this.queen = setInterval(() => this.scan(), this.intervalMs);
     this.queen.unref();
@@ -42,14 +45,23 @@ export class HormigueroLifecycle implements ModuleLifecycle, OnModuleInit {
     this.pressureAnt.stop();
   }
 
+  /** Healthy while the queen's timer exists and the ants went out within two intervals. */
   async health(): Promise<HealthReport> {
     if (!this.queen) return { ok: false, detail: 'scheduler not running' };
-    if (this.last && Date.now() - Date.parse(this.last.at) > 2 * this.intervalMs) {
-      return { ok: false, detail: `last scan at ${this.last.at} is overdue` };
+    const lastAt = this.last ? Date.parse(this.last.at) : this.activatedAt;
+    const quietMs = Date.now() - lastAt;
+    if (quietMs > 2 * this.intervalMs) {
+      const since = this.last ? `last scan at ${this.last.at}` : 'no scan since activation';
+      return {
+        ok: false,
+        detail: `scheduler stalled: ${since} (${Math.round(quietMs / 1000)} s ago)`,
+      };
     }
     return {
       ok: true,
-      detail: 'scheduler running',
+      detail: this.last
+        ? `scheduler running, last scan ${this.last.at}`
+        : 'scheduler running, first scan pending',
       data: this.last ? { ...this.last } : undefined,
     };
   }

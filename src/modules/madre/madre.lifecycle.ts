@@ -5,17 +5,22 @@ import { DataSource } from 'typeorm';
 import { withCorrelationId } from '../../core/correlation/correlation';
 import { QueueName } from '../../core/queue/queue-names';
 import { QueueService } from '../../core/queue/queue.service';
+import { RedisService } from '../../core/queue/redis.service';
 import { HealthReport, ModuleLifecycle } from '../../core/registry/lifecycle';
 import { ModuleRegistry } from '../../core/registry/module-registry.service';
 import { TierRouter } from '../hermes/tier-router.service';
 import { ChatJobData } from '../switch/chat-job';
+import { ArchitectCycle } from './health/architect-cycle.service';
+import { HealthSchedule } from './health/health.schedule';
+import { MaintenanceScheduler } from './maintenance/maintenance.scheduler';
 import { WindowExpiryScheduler } from './window-expiry.scheduler';
 
 export const MADRE_CHAT_CONCURRENCY = 16;
 
 /**
- * Madre owns two workers: the power queue (window expiry jobs) and the madre queue (its own
- * chat tier, the fallback after switch). It depends on the database.
+ * Madre owns the power queue worker (window expiry jobs), the madre queue worker (its own chat
+ * tier, the fallback after switch), the health monitor's schedule, the maintenance worker with
+ * its nightly schedule, and the architect's diagnostics. It depends on the database and Redis.
  */
 @Injectable()
 export class MadreLifecycle implements ModuleLifecycle, OnModuleInit {
@@ -28,6 +33,10 @@ export class MadreLifecycle implements ModuleLifecycle, OnModuleInit {
     private readonly queues: QueueService,
     private readonly expiry: WindowExpiryScheduler,
     private readonly router: TierRouter,
+    private readonly redis: RedisService,
+    private readonly healthSchedule: HealthSchedule,
+    private readonly maintenance: MaintenanceScheduler,
+    private readonly architect: ArchitectCycle,
     @InjectDataSource() private readonly db: DataSource,
   ) {}
 
@@ -46,25 +55,48 @@ export class MadreLifecycle implements ModuleLifecycle, OnModuleInit {
         concurrency: MADRE_CHAT_CONCURRENCY,
       },
     );
+    this.healthSchedule.start();
+    this.maintenance.start();
+    this.architect.start();
   }
 
   async deactivate(): Promise<void> {
     const workers = [this.worker, this.chatWorker];
     this.worker = undefined;
     this.chatWorker = undefined;
-    await Promise.all(workers.map((w) => (w ? this.queues.closeWorker(w) : undefined)));
+    this.architect.stop();
+    await Promise.all([
+      ...workers.map((w) => (w ? this.queues.closeWorker(w) : undefined)),
+      this.healthSchedule.stop(),
+      this.maintenance.stop(),
+    ]);
   }
 
   async health(): Promise<HealthReport> {
     try {
       await this.db.query('SELECT 1');
     } catch (err) {
-      return { ok: false, detail: `database: ${(err as Error).message}` };
+      return { ok: false, detail: `database: ${(err as Error).message}`, dependency: 'database' };
     }
-    if (!this.worker?.isRunning()) return { ok: false, detail: 'power queue worker not running' };
-    if (!this.chatWorker?.isRunning())
-      return { ok: false, detail: 'madre chat worker not running' };
-    return { ok: true, detail: 'database ok, power and chat workers running' };
+    const stopped = [
+      ['power queue worker', this.worker?.isRunning()],
+      ['madre chat worker', this.chatWorker?.isRunning()],
+      ['health monitor schedule', this.healthSchedule.running],
+      ['maintenance worker', this.maintenance.workerRunning],
+      ['architect diagnostics', this.architect.running],
+    ]
+      .filter(([, running]) => !running)
+      .map(([what]) => what);
+    if (stopped.length > 0) return { ok: false, detail: `not running: ${stopped.join(', ')}` };
+    const redis = await this.redis.status();
+    if (redis.status !== 'up') {
+      return { ok: false, detail: `redis unreachable: ${redis.error}`, dependency: 'redis' };
+    }
+    return {
+      ok: true,
+      detail: `database ok, redis ${redis.latency_ms} ms, workers and schedules running`,
+      data: { redis_latency_ms: redis.latency_ms },
+    };
   }
 
   /** Madre's own chat tier; a throw fails the job and the caller answers locally. */

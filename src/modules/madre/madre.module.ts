@@ -3,6 +3,14 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ModuleStateEntity } from '../../core/registry/module-state.entity';
 import { HermesModule } from '../hermes/hermes.module';
 import { SwitchModule } from '../switch/switch.module';
+import { HEALTH_CONTROLLERS, HEALTH_ENTITIES, HEALTH_PROVIDERS } from './health';
+import {
+  MAINTENANCE_CONTROLLERS,
+  MAINTENANCE_ENTITIES,
+  MAINTENANCE_PROVIDERS,
+} from './maintenance';
+import { IncidentService } from './health/incident.service';
+import { RetentionHooks } from './maintenance/retention-hooks';
 import { MadreChatController } from './madre-chat.controller';
 import { MadreSettingEntity } from './madre-setting.entity';
 import { MadreLifecycle } from './madre.lifecycle';
@@ -25,11 +33,19 @@ import { WindowService } from './window.service';
       PowerEventEntity,
       PowerWindowEntity,
       MadreSettingEntity,
+      ...HEALTH_ENTITIES,
+      ...MAINTENANCE_ENTITIES,
     ]),
     HermesModule,
     SwitchModule,
   ],
-  controllers: [PowerController, WindowAliasController, MadreChatController],
+  controllers: [
+    PowerController,
+    WindowAliasController,
+    MadreChatController,
+    ...HEALTH_CONTROLLERS,
+    ...MAINTENANCE_CONTROLLERS,
+  ],
   providers: [
     MadreLifecycle,
     ModulePowerService,
@@ -38,7 +54,9 @@ import { WindowService } from './window.service';
     PowerService,
     WindowExpiryScheduler,
     WindowService,
+    ...HEALTH_PROVIDERS,
+    ...MAINTENANCE_PROVIDERS,
   ],
-  exports: [PowerService, WindowService, ModulePowerService],
+  exports: [PowerService, WindowService, ModulePowerService, IncidentService, RetentionHooks],
 })
 export class MadreModule {}

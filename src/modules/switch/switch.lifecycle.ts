@@ -6,6 +6,8 @@ import { QueueService } from '../../core/queue/queue.service';
 import { RedisService } from '../../core/queue/redis.service';
 import { HealthReport, ModuleLifecycle } from '../../core/registry/lifecycle';
 import { ModuleRegistry } from '../../core/registry/module-registry.service';
+import { EngineRegistry } from '../hermes/engine-registry.service';
+import { ProviderScoreboard } from '../hermes/provider-scoreboard.service';
 import { TierRouter } from '../hermes/tier-router.service';
 import { ChatJobData } from './chat-job';
 
@@ -22,6 +24,8 @@ export class SwitchLifecycle implements ModuleLifecycle, OnModuleInit {
     private readonly queues: QueueService,
     private readonly redis: RedisService,
     private readonly router: TierRouter,
+    private readonly engines: EngineRegistry,
+    private readonly scoreboard: ProviderScoreboard,
   ) {}
 
   onModuleInit(): void {
@@ -49,12 +53,40 @@ export class SwitchLifecycle implements ModuleLifecycle, OnModuleInit {
     if (worker) await this.queues.closeWorker(worker);
   }
 
+  /**
+   * Healthy while its worker consumes the switch queue, Redis answers, and at least one
+   * switch-tier provider can be called (with none configured, chat goes to madre by design).
+   */
   async health(): Promise<HealthReport> {
     if (!this.worker) return { ok: false, detail: 'switch worker not started' };
     if (!this.worker.isRunning()) return { ok: false, detail: 'switch worker stopped' };
-    if (!this.redis.isUp())
-      return { ok: false, detail: 'redis unreachable: switch queue unavailable' };
-    return { ok: true, detail: 'worker running' };
+    const redis = await this.redis.status();
+    if (redis.status !== 'up') {
+      return {
+        ok: false,
+        detail: `redis unreachable: switch queue unavailable (${redis.error})`,
+        dependency: 'redis',
+      };
+    }
+    const providers = this.engines.byTier('switch');
+    const breakers = Object.fromEntries(
+      providers.map((p) => [p.name, this.scoreboard.breaker(p.name).state]),
+    );
+    const open = providers.filter((p) => breakers[p.name] === 'open').map((p) => p.name);
+    const data = { redis_latency_ms: redis.latency_ms, breakers };
+    if (providers.length > 0 && open.length === providers.length) {
+      return {
+        ok: false,
+        detail: `every switch-tier provider's breaker is open (${open.join(', ')})`,
+        dependency: 'providers',
+        data,
+      };
+    }
+    return {
+      ok: true,
+      detail: `worker running, redis ${redis.latency_ms} ms, ${providers.length - open.length}/${providers.length} switch-tier providers callable`,
+      data,
+    };
   }
 
   /** Tries the switch-tier providers; a throw fails the job and the caller falls back to madre. */

@@ -1,16 +1,16 @@
 import { Module } from '@nestjs/common';
-import { passiveLifecycle } from '../../core/registry/passive-lifecycle';
 import { MadreModule } from '../madre/madre.module';
 import { HealthController } from './health.controller';
 import { MetricsController } from './metrics.controller';
 import { StatusController } from './status.controller';
 import { SystemStatusService } from './system-status.service';
+import { TentaculoLinkLifecycle } from './tentaculo-link.lifecycle';
 
 /** tentaculo_link: the gateway, the single entrypoint (core, always active). */
 @Module({
   imports: [MadreModule],
   controllers: [HealthController, StatusController, MetricsController],
-  providers: [passiveLifecycle('tentaculo_link'), SystemStatusService],
+  providers: [TentaculoLinkLifecycle, SystemStatusService],
   exports: [SystemStatusService],
 })
 export class TentaculoLinkModule {}

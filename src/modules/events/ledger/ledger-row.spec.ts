@@ -1,4 +1,13 @@
-import { ChainWalker, GENESIS_HASH, LedgerRow, rowHash, UnhashedRow } from './ledger-row';
+import { createHash } from 'node:crypto';
+import { canonicalJson } from './canonical-json';
+import {
+  ChainWalker,
+  GENESIS_HASH,
+  LedgerRow,
+  rowDocument,
+  rowHash,
+  UnhashedRow,
+} from './ledger-row';
 
 /** Builds a valid chain of `n` rows starting after `start`. */
 function chain(n: number, start = { afterId: 0, hash: GENESIS_HASH }): LedgerRow[] {
@@ -54,6 +63,21 @@ describe('rowHash', () => {
         change,
         same: false,
       });
+    }
+  });
+
+  it('hashes prev_hash followed by the canonical JSON of the other fields', () => {
+    const { hash: _hash, ...unhashed } = row;
+    for (const r of [
+      unhashed,
+      { ...unhashed, correlation_id: null, canonical: true, payload: '{"q":"\\"x\\" é\\n"}' },
+    ]) {
+      expect(rowDocument(r)).toBe(canonicalJson(r));
+      expect(rowHash(r)).toBe(
+        createHash('sha256')
+          .update(r.prev_hash + canonicalJson(r))
+          .digest('hex'),
+      );
     }
   });
 

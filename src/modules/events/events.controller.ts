@@ -1,0 +1,52 @@
+import { Body, Controller, Get, Post, UseInterceptors } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiError } from '../../core/errors/api-error';
+import { IngestEventDto } from './dto/ingest-event.dto';
+import { PayloadDepthInterceptor } from './dto/payload-depth.interceptor';
+import { EventsService } from './events.service';
+import { LedgerVerifier } from './ledger/ledger-verifier.service';
+
+@ApiTags('events')
+@Controller()
+export class EventsController {
+  constructor(
+    private readonly events: EventsService,
+    private readonly verifier: LedgerVerifier,
+  ) {}
+
+  @Post('events/ingest')
+  @UseInterceptors(PayloadDepthInterceptor)
+  @ApiOperation({
+    summary: 'Store an event in the ledger and broadcast it',
+    description:
+      'Canonical types (CONTRACT §6) must carry their payload fields (422 naming them); other types are stored with canonical:false. Answered after the event is committed.',
+  })
+  @ApiResponse({ status: 201, description: '{status:"received", event_id, canonical}' })
+  ingest(@Body() body: IngestEventDto) {
+    return this.events.ingest(body);
+  }
+
+  @Get('events/ledger/verify')
+  @ApiOperation({
+    summary: 'Walk the hash chain of the ledger: {ok, length, head_hash, first_bad_id}',
+  })
+  verify() {
+    return this.verifier.verify();
+  }
+
+  /** Only a plain HTTP GET gets here; WebSocket upgrades are taken by WsFeedServer. */
+  @Get('ws')
+  @ApiOperation({
+    summary: 'WebSocket feed of live events (upgrade required)',
+    description:
+      'Connect with a WebSocket client; token by X-VX11-Token, Authorization: Bearer or ?token= (the operator token or an SSE token). Refused upgrades get a plain 401/403. Frames: {"channel":"control","type":"connected","client_id"} on connect, then {"channel":"events","events":[…]} per commit. Send {"action":"subscribe"|"unsubscribe","types":[…]} or {"action":"ping"}.',
+  })
+  @ApiResponse({ status: 426, description: 'Plain HTTP request: use a WebSocket upgrade' })
+  upgradeRequired(): never {
+    throw new ApiError(
+      426,
+      'upgrade_required',
+      'GET /ws is a WebSocket endpoint: connect with a WebSocket client (Upgrade: websocket)',
+    );
+  }
+}

@@ -1,0 +1,98 @@
+import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { AppConfig } from '../../../core/config/app-config';
+import { ApiError } from '../../../core/errors/api-error';
+import type { EventFilter } from '../event-filter';
+import { viewOfRow } from '../event-view';
+import { EventsMetrics } from '../events-metrics';
+import { LedgerStore } from '../ledger/ledger-store';
+import { FeedBatch } from './feed-batch';
+import { FeedHub } from './feed-hub';
+import { SseSubscriber } from './sse-subscriber';
+
+/** Most stored events replayed to a client reconnecting with Last-Event-ID. */
+const MAX_CATCH_UP = 1000;
+/** What EventSource waits before it reconnects. */
+const RETRY_MS = 3000;
+
+export function wantsEventStream(accept: string | string[] | undefined): boolean {
+  const value = Array.isArray(accept) ? accept.join(',') : (accept ?? '');
+  return value.toLowerCase().includes('text/event-stream');
+}
+
+/**
+ * The SSE side of GET /operator/api/events: takes the response over from Fastify, replays what
+ * a reconnecting client missed (Last-Event-ID), then streams each group commit as `id:`/`data:`
+ * messages with heartbeat comments in between.
+ */
+@Injectable()
+export class SseFeed implements OnModuleInit, BeforeApplicationShutdown {
+  private readonly logger = new Logger('SseFeed');
+  private readonly streams = new Set<SseSubscriber>();
+  private heartbeat: NodeJS.Timeout | undefined;
+  private closing = false;
+
+  constructor(
+    private readonly hub: FeedHub,
+    private readonly store: LedgerStore,
+    private readonly metrics: EventsMetrics,
+    private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.heartbeat = setInterval(() => {
+      for (const stream of this.streams) stream.heartbeat();
+    }, this.config.events.heartbeatSec * 1000);
+    this.heartbeat.unref();
+  }
+
+  /** Ends every stream so the HTTP server can close. */
+  beforeApplicationShutdown(): void {
+    this.closing = true;
+    clearInterval(this.heartbeat);
+    for (const stream of [...this.streams]) {
+      this.hub.remove(stream);
+      stream.close();
+    }
+    this.streams.clear();
+  }
+
+  open(request: FastifyRequest, reply: FastifyReply, filter: EventFilter): void {
+    if (this.closing) throw new ApiError(503, 'shutting_down', 'VX11 is shutting down');
+    const lastEventId = parseLastEventId(request.headers['last-event-id']);
+    const clientId = randomUUID();
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no', // nginx: do not buffer the stream
+    });
+    res.socket?.setNoDelay(true);
+    const stream = new SseSubscriber(res, filter, this.config.events.maxBufferedBytes, () => {
+      this.metrics.droppedClient('sse', 'slow');
+      this.logger.warn('dropped SSE client (slow)');
+    });
+    stream.write(`retry: ${RETRY_MS}\n: connected ${clientId}\n\n`);
+    if (lastEventId !== undefined) {
+      const missed = this.store.since(filter, lastEventId, MAX_CATCH_UP).map(viewOfRow);
+      const chunk = new FeedBatch(missed).sseChunk(filter);
+      if (chunk) stream.write(chunk);
+    }
+    // Same tick as the catch-up read: no commit can fall between the two.
+    this.streams.add(stream);
+    this.hub.add(stream);
+    res.on('close', () => {
+      this.streams.delete(stream);
+      this.hub.remove(stream);
+    });
+  }
+}
+
+function parseLastEventId(raw: string | string[] | undefined): number | undefined {
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  if (value === undefined || !/^\d{1,15}$/.test(value.trim())) return undefined;
+  return Number(value.trim());
+}

@@ -1,0 +1,216 @@
+import {
+  BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  OnApplicationShutdown,
+  OnModuleInit,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { randomUUID } from 'node:crypto';
+import { IncomingMessage, Server, ServerResponse, STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { RawData, WebSocket, WebSocketServer } from 'ws';
+import { AuthService } from '../../../core/auth/auth.service';
+import { queryToken } from '../../../core/auth/feed-route.decorator';
+import { AppConfig } from '../../../core/config/app-config';
+import { correlationIdFor } from '../../../core/correlation/correlation';
+import { ApiError } from '../../../core/errors/api-error';
+import { renderError } from '../../../core/errors/error-body';
+import { EventFilter, FilterTermError } from '../event-filter';
+import { EventsMetrics } from '../events-metrics';
+import { FeedHub } from './feed-hub';
+import {
+  applySubscription,
+  EVERY_TYPE,
+  isProtocolError,
+  parseClientMessage,
+  Subscriptions,
+} from './ws-protocol';
+import { WsSubscriber } from './ws-subscriber';
+
+export const WS_PATH = '/ws';
+/** Client frames are small JSON commands; anything bigger is refused by ws (close 1009). */
+const MAX_CLIENT_FRAME_BYTES = 64 * 1024;
+const CLOSE_GRACE_MS = 1000;
+
+/**
+ * WS /ws on the app's one HTTP server. Upgrades are taken from the server's `upgrade` event
+ * (they never reach Fastify's router); the token is checked before the handshake, and a
+ * refused client gets a plain HTTP error response (401/403 in the usual error shape) instead
+ * of a WebSocket. Plain GET /ws is the Nest route in EventsController (426).
+ */
+@Injectable()
+export class WsFeedServer
+  implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown
+{
+  private readonly logger = new Logger('WsFeed');
+  private readonly wss = new WebSocketServer({
+    noServer: true,
+    clientTracking: false,
+    maxPayload: MAX_CLIENT_FRAME_BYTES,
+    perMessageDeflate: false,
+  });
+  private readonly clients = new Set<WsSubscriber>();
+  private server: Server | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private closing = false;
+
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly auth: AuthService,
+    private readonly hub: FeedHub,
+    private readonly metrics: EventsMetrics,
+    private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.server = this.adapterHost.httpAdapter.getHttpServer() as Server;
+    this.server.on('upgrade', this.onUpgrade);
+    this.heartbeat = setInterval(() => this.beat(), this.config.events.heartbeatSec * 1000);
+    this.heartbeat.unref();
+  }
+
+  /** Says goodbye (close 1001) before the HTTP server closes; stragglers are cut. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.closing = true;
+    clearInterval(this.heartbeat);
+    if (this.clients.size === 0) return;
+    const gone = [...this.clients].map(
+      (client) => new Promise<void>((resolve) => client.onGone(resolve)),
+    );
+    for (const client of this.clients) client.close();
+    const timer = new Promise<void>((resolve) => setTimeout(resolve, CLOSE_GRACE_MS).unref());
+    await Promise.race([Promise.all(gone), timer]);
+    for (const client of this.clients) client.terminate();
+  }
+
+  onApplicationShutdown(): void {
+    this.server?.off('upgrade', this.onUpgrade);
+    this.wss.close();
+  }
+
+  private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    const url = req.url ?? '/';
+    const path = url.split('?', 1)[0];
+    if (path !== WS_PATH) {
+      // Not ours (e.g. `Upgrade: h2c` from curl --http2). Unless another listener takes it,
+      // serve it as the plain HTTP request it also is, as if no one listened for upgrades.
+      if (this.server?.listenerCount('upgrade') === 1) this.serveAsHttp(req, socket);
+      return;
+    }
+    socket.on('error', () => undefined); // a reset during the handshake is not our crash
+    let subscriptions: Subscriptions;
+    try {
+      if (this.closing) throw new ApiError(503, 'shutting_down', 'VX11 is shutting down');
+      this.auth.assertFeedAuthorized(req.headers, queryToken(url));
+      subscriptions = initialSubscriptions(url);
+    } catch (err) {
+      refuse(socket, err, req);
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, subscriptions));
+  };
+
+  private serveAsHttp(req: IncomingMessage, socket: Duplex): void {
+    const res = new ServerResponse(req);
+    res.shouldKeepAlive = false; // the HTTP parser has let go of this socket
+    res.assignSocket(socket as Socket);
+    res.on('finish', () => socket.end());
+    socket.on('error', () => undefined);
+    this.server!.emit('request', req, res);
+  }
+
+  private onConnection(ws: WebSocket, subscriptions: Subscriptions): void {
+    const client = new WsSubscriber(
+      randomUUID(),
+      ws,
+      subscriptions,
+      this.config.events.maxBufferedBytes,
+      (reason) => {
+        this.metrics.droppedClient('ws', reason);
+        this.logger.warn(`dropped WebSocket client (${reason})`);
+      },
+    );
+    ws.on('pong', () => (client.alive = true));
+    ws.on('message', (data, isBinary) => this.onMessage(client, data, isBinary));
+    ws.on('error', () => undefined); // 'close' follows and cleans up
+    ws.on('close', () => {
+      this.clients.delete(client);
+      this.hub.remove(client);
+    });
+    client.control({ type: 'connected', client_id: client.id, types: subscriptions.types });
+    this.clients.add(client);
+    this.hub.add(client);
+  }
+
+  private onMessage(client: WsSubscriber, data: RawData, isBinary: boolean): void {
+    const message = parseClientMessage(toBuffer(data), isBinary);
+    if (isProtocolError(message)) {
+      client.control({ type: 'error', ...message });
+      return;
+    }
+    if (message.action === 'ping') {
+      client.control({ type: 'pong', at: new Date().toISOString() });
+      return;
+    }
+    const next = applySubscription(client.subscriptions, message);
+    if (isProtocolError(next)) {
+      client.control({ type: 'error', ...next });
+      return;
+    }
+    client.subscriptions = next;
+    client.control({
+      type: message.action === 'subscribe' ? 'subscribed' : 'unsubscribed',
+      types: next.types,
+    });
+  }
+
+  /** Protocol-level ping; a client that did not answer the previous one is gone. */
+  private beat(): void {
+    for (const client of this.clients) {
+      if (!client.alive) {
+        client.drop('dead');
+        continue;
+      }
+      client.alive = false;
+      client.ping();
+    }
+  }
+}
+
+/** `?types=a.b,c.*` narrows the subscriptions from the start. */
+function initialSubscriptions(url: string): Subscriptions {
+  const q = url.indexOf('?');
+  const raw = q < 0 ? null : new URLSearchParams(url.slice(q + 1)).get('types');
+  if (!raw) return EVERY_TYPE;
+  try {
+    EventFilter.fromQuery(raw, undefined);
+  } catch (err) {
+    if (!(err instanceof FilterTermError)) throw err;
+    throw new ApiError(400, 'validation_failed', 'Invalid fields: types', [
+      { field: 'types', errors: [err.message] },
+    ]);
+  }
+  return { types: raw.split(',').map((t) => t.trim()), narrowed: true };
+}
+
+function toBuffer(data: RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  return Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+}
+
+/** Answers a refused upgrade with a plain HTTP error in the contract's error shape. */
+function refuse(socket: Duplex, err: unknown, req: IncomingMessage): void {
+  const correlationId = correlationIdFor(req);
+  const { status, body } = renderError(err, correlationId);
+  const text = JSON.stringify(body);
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n` +
+      'Content-Type: application/json; charset=utf-8\r\n' +
+      `Content-Length: ${Buffer.byteLength(text)}\r\n` +
+      `X-Correlation-Id: ${correlationId}\r\n` +
+      'Connection: close\r\n\r\n' +
+      text,
+  );
+}

@@ -1,0 +1,66 @@
+import { Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { FeedRoute } from '../../core/auth/feed-route.decorator';
+import { ApiError } from '../../core/errors/api-error';
+import { ListEventsQuery } from './dto/list-events.dto';
+import { EventFilter, FilterTermError } from './event-filter';
+import { EventsService } from './events.service';
+import { FeedTokens } from './feeds/feed-tokens.service';
+import { SseFeed, wantsEventStream } from './feeds/sse-feed.service';
+
+const DEFAULT_LIMIT = 50;
+
+@ApiTags('operator')
+@Controller('operator/api/events')
+export class OperatorEventsController {
+  constructor(
+    private readonly events: EventsService,
+    private readonly sse: SseFeed,
+    private readonly tokens: FeedTokens,
+  ) {}
+
+  /** One route, two faces: a JSON page, or (Accept: text/event-stream) the live SSE feed. */
+  @Get()
+  @FeedRoute((headers) => wantsEventStream(headers.accept))
+  @ApiOperation({
+    summary: 'Stored events, newest first ({events, next_before}); or a live SSE stream',
+    description:
+      'With Accept: text/event-stream: a live stream (type/severity filters apply; Last-Event-ID replays what was missed); the token may then be sent as ?token= (an SSE token or the operator token).',
+  })
+  @ApiProduces('application/json', 'text/event-stream')
+  list(
+    @Query() query: ListEventsQuery,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const filter = filterOf(query);
+    if (wantsEventStream(request.headers.accept)) {
+      this.sse.open(request, reply, filter);
+      return;
+    }
+    void reply.send(this.events.list(filter, query.before, query.limit ?? DEFAULT_LIMIT));
+  }
+
+  @Post('sse-token')
+  @ApiOperation({
+    summary: 'A short-lived token for EventSource/WebSocket clients that cannot send headers',
+    description:
+      'Valid for the live feeds only (SSE here, WS /ws), for events.sseTokenTtlSec (60 s).',
+  })
+  sseToken() {
+    return this.tokens.issue();
+  }
+}
+
+/** The listing's filter; a term the DTO's pattern let through but the filter refuses is a 400. */
+function filterOf(query: ListEventsQuery): EventFilter {
+  try {
+    return EventFilter.fromQuery(query.type, query.severity);
+  } catch (err) {
+    if (!(err instanceof FilterTermError)) throw err;
+    throw new ApiError(400, 'validation_failed', `Invalid fields: ${err.field}`, [
+      { field: err.field, errors: [err.message] },
+    ]);
+  }
+}

@@ -1,0 +1,52 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { AppConfig } from '../../../core/config/app-config';
+import { OwnedBy } from '../../../core/registry/module-active.guard';
+import { listBackups } from './backup-rotation';
+import { dataPaths } from './data-paths';
+import { PostTaskDto } from './dto/post-task.dto';
+import { MaintenanceService } from './maintenance.service';
+
+@ApiTags('madre')
+@OwnedBy('madre')
+@Controller('madre/power/maintenance')
+export class MaintenanceController {
+  constructor(
+    private readonly maintenance: MaintenanceService,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Runs maintenance; answers the full report, or 202 with the job id if it takes longer. */
+  @Post('post_task')
+  @HttpCode(200)
+  async postTask(@Body() body: PostTaskDto, @Res({ passthrough: true }) reply: FastifyReply) {
+    const run = await this.maintenance.submit({
+      applyRetention: body.apply_retention ?? false,
+      reason: body.reason ?? 'operator request',
+      source: 'api',
+    });
+    const done = await this.maintenance.waitFor(run.id, this.config.maintenance.waitMs);
+    if (done) return this.maintenance.view(done);
+    void reply.status(202);
+    return {
+      status: 'accepted',
+      job_id: run.id,
+      poll: `GET /madre/power/maintenance/jobs/${run.id}`,
+    };
+  }
+
+  @Get('jobs/:id')
+  async job(@Param('id') id: string) {
+    return this.maintenance.view(await this.maintenance.get(id));
+  }
+
+  /** Verified backups on disk, kept first (newest first), then archived ones. */
+  @Get('backups')
+  backups() {
+    return {
+      keep: this.config.maintenance.keepBackups,
+      backups: listBackups(dataPaths(this.config.dataDir)),
+    };
+  }
+}

@@ -1,0 +1,266 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { DataSource, MoreThan, Repository } from 'typeorm';
+import { AppConfig } from '../../../core/config/app-config';
+import { currentCorrelationId, withCorrelationId } from '../../../core/correlation/correlation';
+import { nativeDb } from '../../../core/database/native-db';
+import { ApiError } from '../../../core/errors/api-error';
+import { EventBus } from '../../../core/events/event-bus.service';
+import { HumanLogService } from '../../../core/logging/human-log.service';
+import { QueueName } from '../../../core/queue/queue-names';
+import { QueueService } from '../../../core/queue/queue.service';
+import { RedisService } from '../../../core/queue/redis.service';
+import { Mutex } from '../../../core/util/mutex';
+import { withTimeout } from '../../../core/util/with-timeout';
+import { dataPaths } from './data-paths';
+import { MaintenanceMetrics } from './maintenance-metrics';
+import { MaintenanceRunEntity, MaintenanceSource } from './maintenance-run.entity';
+import { MaintenanceReport, runMaintenance } from './maintenance-steps';
+import { RetentionHooks } from './retention-hooks';
+
+export const MAINTENANCE_RUN_JOB = 'maintenance-run';
+const ENQUEUE_TIMEOUT_MS = 2000;
+/** A scheduled run requested within this long counts as tonight's (queue and timer both fire). */
+const SCHEDULE_DEDUPE_MS = 12 * 3600 * 1000;
+
+export interface MaintenanceRequest {
+  applyRetention: boolean;
+  reason: string;
+  source: MaintenanceSource;
+}
+
+const isFinished = (run: MaintenanceRunEntity | null) =>
+  run !== null && (run.status === 'ok' || run.status === 'failed');
+
+/**
+ * Maintenance runs (CONTRACT §7): persisted in maintenance_runs, executed one at a time by the
+ * maintenance-queue worker, or in-process while Redis is down so post_task still works.
+ */
+@Injectable()
+export class MaintenanceService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Maintenance');
+  private readonly oneAtATime = new Mutex();
+  private readonly finished = new EventEmitter().setMaxListeners(0);
+  private readonly paths;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly redis: RedisService,
+    private readonly queues: QueueService,
+    private readonly events: EventBus,
+    private readonly humanLog: HumanLogService,
+    private readonly hooks: RetentionHooks,
+    private readonly metrics: MaintenanceMetrics,
+    @InjectDataSource() private readonly db: DataSource,
+    @InjectRepository(MaintenanceRunEntity)
+    private readonly runs: Repository<MaintenanceRunEntity>,
+  ) {
+    this.paths = dataPaths(config.dataDir);
+  }
+
+  /** A run that was going when the process died will never finish: say so. */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.runs.update(
+      { status: 'running' },
+      { status: 'failed', returncode: 1, error: 'interrupted by a restart' },
+    );
+  }
+
+  /** Records a run and puts it on the maintenance queue (in-process with Redis down). */
+  async submit(request: MaintenanceRequest): Promise<MaintenanceRunEntity> {
+    const run = await this.record(request, currentCorrelationId() ?? null);
+    if (!(await this.enqueue(run.id))) {
+      this.execute(run.id).catch((err: Error) =>
+        this.logger.error(`maintenance run ${run.id} failed: ${err.message}`),
+      );
+    }
+    return run;
+  }
+
+  /** The nightly run; the queue job and the local timer both land here, the second is a no-op. */
+  async runScheduled(): Promise<MaintenanceRunEntity | null> {
+    const since = new Date(Date.now() - SCHEDULE_DEDUPE_MS).toISOString();
+    const recent = await this.runs.countBy({ source: 'schedule', requested_at: MoreThan(since) });
+    if (recent > 0) return null;
+    const run = await this.record(
+      { applyRetention: true, reason: 'nightly schedule', source: 'schedule' },
+      null,
+    );
+    return this.execute(run.id);
+  }
+
+  /** Runs a queued run; a run already started or finished (a repeated delivery) is left alone. */
+  execute(id: string): Promise<MaintenanceRunEntity | null> {
+    return this.oneAtATime.run(async () => {
+      const run = await this.runs.findOneBy({ id });
+      if (!run || run.status !== 'queued') return run;
+      return withCorrelationId(run.correlation_id ?? run.id, () => this.perform(run));
+    });
+  }
+
+  /** Resolves with the finished run, or null when it is still going after `ms`. */
+  async waitFor(id: string, ms: number): Promise<MaintenanceRunEntity | null> {
+    let onDone: () => void = () => undefined;
+    const done = new Promise<void>((resolve) => {
+      onDone = resolve;
+      this.finished.once(id, onDone);
+    });
+    try {
+      const current = await this.runs.findOneBy({ id });
+      if (isFinished(current)) return current;
+      await withTimeout(done, ms, 'maintenance run').catch(() => undefined);
+      const run = await this.runs.findOneBy({ id });
+      return isFinished(run) ? run : null;
+    } finally {
+      this.finished.off(id, onDone);
+    }
+  }
+
+  async get(id: string): Promise<MaintenanceRunEntity> {
+    const run = await this.runs.findOneBy({ id });
+    if (!run) {
+      throw new ApiError(404, 'maintenance_job_not_found', `No maintenance job with id ${id}`);
+    }
+    return run;
+  }
+
+  /** The post_task / jobs/:id body. */
+  view(run: MaintenanceRunEntity) {
+    const duration =
+      run.started_at && run.finished_at
+        ? Date.parse(run.finished_at) - Date.parse(run.started_at)
+        : null;
+    return {
+      status: run.status,
+      returncode: run.returncode,
+      job_id: run.id,
+      source: run.source,
+      reason: run.reason,
+      apply_retention: run.apply_retention,
+      requested_at: run.requested_at,
+      started_at: run.started_at,
+      finished_at: run.finished_at,
+      duration_ms: duration,
+      report: run.report,
+      ...(run.error ? { error: run.error } : {}),
+    };
+  }
+
+  /** Resolves once no run is going or waiting in this process. */
+  async idle(): Promise<void> {
+    await this.oneAtATime.run(async () => undefined);
+  }
+
+  private async record(
+    request: MaintenanceRequest,
+    correlationId: string | null,
+  ): Promise<MaintenanceRunEntity> {
+    const run: MaintenanceRunEntity = {
+      id: randomUUID(),
+      status: 'queued',
+      returncode: null,
+      source: request.source,
+      reason: request.reason,
+      apply_retention: request.applyRetention,
+      requested_at: new Date().toISOString(),
+      started_at: null,
+      finished_at: null,
+      report: null,
+      error: null,
+      correlation_id: correlationId,
+    };
+    await this.runs.insert(run);
+    return run;
+  }
+
+  private async enqueue(id: string): Promise<boolean> {
+    if (!this.redis.isUp()) return false;
+    try {
+      await withTimeout(
+        this.queues
+          .queue(QueueName.Maintenance)
+          .add(MAINTENANCE_RUN_JOB, { run_id: id }, { jobId: id }),
+        ENQUEUE_TIMEOUT_MS,
+        'enqueue',
+      );
+      return true;
+    } catch (err) {
+      this.logger.warn(`maintenance run ${id} not queued (${(err as Error).message}); in-process`);
+      return false;
+    }
+  }
+
+  private async perform(run: MaintenanceRunEntity): Promise<MaintenanceRunEntity | null> {
+    const startedAt = new Date().toISOString();
+    await this.runs.update(run.id, { status: 'running', started_at: startedAt });
+    this.humanLog.write(
+      'architect',
+      'MAINTENANCE',
+      `run ${run.id} started (${run.source}: ${run.reason}; retention ${run.apply_retention ? 'requested' : 'if oversize'})`,
+    );
+    let report: MaintenanceReport | undefined;
+    let error: string | null = null;
+    try {
+      report = await runMaintenance({
+        db: nativeDb(this.db),
+        paths: this.paths,
+        keepBackups: this.config.maintenance.keepBackups,
+        retentionDays: this.config.retentionDays,
+        retentionOverBytes: this.config.maintenance.retentionOverBytes,
+        applyRetention: run.apply_retention,
+        retentionHooks: this.hooks.all(),
+      });
+    } catch (err) {
+      error = (err as Error).message;
+    }
+    const status = report?.status ?? 'failed';
+    const finished: Partial<MaintenanceRunEntity> = {
+      status,
+      returncode: report?.returncode ?? 1,
+      started_at: report?.started_at ?? startedAt,
+      finished_at: report?.finished_at ?? new Date().toISOString(),
+      report: report ? { ...report.steps } : null,
+      error,
+    };
+    await this.runs.update(run.id, finished);
+    this.announce(run, status, report, error);
+    this.finished.emit(run.id);
+    return this.runs.findOneBy({ id: run.id });
+  }
+
+  private announce(
+    run: MaintenanceRunEntity,
+    status: 'ok' | 'failed',
+    report: MaintenanceReport | undefined,
+    error: string | null,
+  ): void {
+    this.metrics.recordRun(status);
+    const failedSteps = report
+      ? Object.entries(report.steps)
+          .filter(([, s]) => !s.ok)
+          .map(([name]) => name)
+      : [];
+    const backup = report?.steps.backup.ok ? (report.steps.backup.name as string) : null;
+    this.events.emit(
+      'maintenance.completed',
+      'madre',
+      {
+        job_id: run.id,
+        status,
+        returncode: status === 'ok' ? 0 : 1,
+        duration_ms: report?.duration_ms ?? null,
+        backup,
+        failed_steps: failedSteps,
+      },
+      status === 'ok' ? 'info' : 'error',
+    );
+    const why = error ?? (failedSteps.length > 0 ? `failed steps: ${failedSteps.join(', ')}` : '');
+    this.humanLog.write(
+      'architect',
+      status === 'ok' ? 'MAINTENANCE' : 'MAINTENANCE FAILED',
+      `run ${run.id} ${status} in ${report?.duration_ms ?? 0} ms; backup ${backup ?? 'none'}${why ? `; ${why}` : ''}`,
+    );
+  }
+}

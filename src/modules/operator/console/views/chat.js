@@ -1,0 +1,202 @@
+// Chat: POST /operator/api/chat with the kept session id; each answer shows where it came from
+// (fallback_source), a degraded badge when switch did not answer, and its correlation id.
+
+import { ApiError, get, post } from '../api.js';
+import { refresh, store, subscribe } from '../state.js';
+import { $, badge, busy, copyable, fmtMs, fmtTime, h, toast, toastError } from '../ui.js';
+
+const SESSION_KEY = 'vx11.operator.chat_session';
+const CHAT_WINDOW_TTL_SEC = 600;
+
+let sessionId = readSession();
+let messageCount = 0;
+
+function readSession() {
+  try {
+    return localStorage.getItem(SESSION_KEY) || null;
+  } catch {
+    return null;
+  }
+}
+
+function keepSession(id) {
+  sessionId = id;
+  try {
+    if (id) localStorage.setItem(SESSION_KEY, id);
+    else localStorage.removeItem(SESSION_KEY);
+  } catch {
+    // not kept across reloads then
+  }
+  $('#chat-session').textContent = id ?? 'new';
+}
+
+export function initChat() {
+  const form = $('#chat-form');
+  const input = $('#chat-input');
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void send();
+  });
+  input.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      void send();
+    }
+  });
+  $('#chat-new').addEventListener('click', () => {
+    keepSession(null);
+    messageCount = 0;
+    $('#chat-count').textContent = '0';
+    $('#chat-log').replaceChildren();
+    toast('New chat session', 'info');
+    input.focus();
+  });
+  $('#chat-wake').addEventListener('click', (event) => void wakeSwitch(event.currentTarget));
+  subscribe(renderTier);
+  keepSession(sessionId);
+}
+
+/** Restores the kept session's messages (after the token is known). */
+export async function restoreChat() {
+  if (!sessionId) return;
+  try {
+    const session = await get(`/operator/session/${encodeURIComponent(sessionId)}`);
+    const log = $('#chat-log');
+    log.replaceChildren();
+    for (const m of session.messages ?? []) {
+      log.append(
+        m.role === 'user'
+          ? userMessage(m.content, m.timestamp)
+          : assistantMessage({
+              ...m,
+              response: m.content,
+              degraded: m.fallback_source !== 'switch',
+            }),
+      );
+    }
+    messageCount = session.message_count ?? session.messages?.length ?? 0;
+    $('#chat-count').textContent = String(messageCount);
+    log.scrollTop = log.scrollHeight;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) {
+      keepSession(null); // the server no longer knows it (e.g. a fresh database)
+      return;
+    }
+    toastError('Could not restore the chat session', err);
+  }
+}
+
+export function focusChat() {
+  const input = $('#chat-input');
+  input.focus();
+  input.select();
+}
+
+function renderTier() {
+  const state = store.status?.optional_services?.switch ?? '…';
+  $('#chat-switch-state').textContent = state;
+  $('#chat-wake').disabled = state === 'active' || Boolean(store.power?.window_id);
+  $('#chat-route').textContent = store.status
+    ? store.status.degraded
+      ? 'answers now come from the fallback chain (degraded)'
+      : 'switch is answering'
+    : '';
+}
+
+function userMessage(text, timestamp) {
+  return h(
+    'li',
+    { class: 'msg user' },
+    h('div', { class: 'body' }, text),
+    h('div', { class: 'meta' }, fmtTime(timestamp ?? new Date().toISOString())),
+  );
+}
+
+function assistantMessage(answer) {
+  const degraded = Boolean(answer.degraded);
+  return h(
+    'li',
+    {
+      class: `msg assistant${degraded ? ' degraded' : ''}`,
+      dataset: {
+        testid: 'chat-answer',
+        correlationId: answer.correlation_id ?? '',
+        fallbackSource: answer.fallback_source ?? '',
+      },
+    },
+    h('div', { class: 'body' }, answer.response ?? ''),
+    h(
+      'div',
+      { class: 'meta' },
+      badge(answer.fallback_source ?? 'unknown', 'source'),
+      degraded
+        ? h(
+            'span',
+            {
+              class: 'badge degraded',
+              dataset: { testid: 'degraded-badge' },
+              title: 'switch did not answer: this came from the fallback chain',
+            },
+            'degraded',
+          )
+        : null,
+      answer.model ? h('span', {}, `${answer.provider ?? ''}/${answer.model}`) : null,
+      answer.latency_ms !== undefined ? h('span', {}, fmtMs(answer.latency_ms)) : null,
+      h('span', {}, fmtTime(answer.timestamp ?? new Date().toISOString())),
+      answer.correlation_id
+        ? h(
+            'span',
+            { dataset: { testid: 'correlation-id' } },
+            'correlation ',
+            copyable(answer.correlation_id),
+          )
+        : null,
+    ),
+  );
+}
+
+async function send() {
+  const input = $('#chat-input');
+  const message = input.value.trim();
+  if (!message) return;
+  const log = $('#chat-log');
+  const button = $('#chat-send');
+  if (button.disabled) return;
+  log.append(userMessage(message));
+  const waiting = h('li', { class: 'msg assistant pending' }, 'thinking…');
+  log.append(waiting);
+  log.scrollTop = log.scrollHeight;
+  input.value = '';
+  await busy(button, async () => {
+    try {
+      const body = sessionId ? { message, session_id: sessionId } : { message };
+      const answer = await post('/operator/api/chat', body, { timeoutMs: 60000 });
+      keepSession(answer.session_id);
+      waiting.replaceWith(assistantMessage(answer));
+      messageCount += 2;
+      $('#chat-count').textContent = String(messageCount);
+    } catch (err) {
+      const retry = err.retryAfter ? ` — retry in ${err.retryAfter} s` : '';
+      waiting.replaceWith(
+        h('li', { class: 'msg assistant inline-error' }, `Not sent: ${err.message}${retry}`),
+      );
+      toastError('Chat failed', err);
+      if (!input.value) input.value = message; // give the text back
+    }
+  });
+  log.scrollTop = log.scrollHeight;
+  input.focus();
+}
+
+async function wakeSwitch(button) {
+  await busy(button, async () => {
+    try {
+      await post('/operator/api/chat/window/open', { ttl_sec: CHAT_WINDOW_TTL_SEC });
+      toast(`switch is waking for ${CHAT_WINDOW_TTL_SEC / 60} min`, 'ok');
+    } catch (err) {
+      toastError('Could not wake switch', err);
+    }
+    await refresh();
+  });
+  renderTier(); // busy() re-enabled the button: let the state decide
+}

@@ -1,0 +1,261 @@
+// Incidents (acknowledge, resolve) and a health-history sparkline per module.
+
+import { get, post } from '../api.js';
+import { store, subscribe } from '../state.js';
+import { sparkline } from '../svg.js';
+import {
+  $,
+  badge,
+  busy,
+  emptyRow,
+  fmtAgo,
+  fmtDateTime,
+  fmtMs,
+  h,
+  replace,
+  stateBadge,
+  toast,
+  toastError,
+} from '../ui.js';
+
+export const INCIDENTS_PATH = '/operator/api/incidents';
+export const HEALTH_HISTORY_PATH = '/operator/api/health/history';
+const LIST_LIMIT = 200;
+
+let visible = false;
+let history = null;
+let historyError = null;
+
+export function initIncidents() {
+  $('#incidents-status').addEventListener('change', () => void loadIncidents());
+  $('#health-limit').addEventListener('change', () => void loadHistory());
+  subscribe(() => {
+    if (visible) renderHealth();
+  });
+}
+
+export function setIncidentsVisible(isVisible) {
+  visible = isVisible;
+  if (visible) void Promise.all([loadIncidents(), loadHistory()]);
+}
+
+/** Polled with the state (for the tab's open count) and on incident events. */
+export async function refreshIncidents() {
+  await loadIncidents();
+  if (visible) await loadHistory();
+}
+
+const listOf = (body, ...keys) => {
+  if (Array.isArray(body)) return body;
+  for (const key of keys) if (Array.isArray(body?.[key])) return body[key];
+  return [];
+};
+
+/** One status, or `active` (open and acknowledged: two requests, merged newest first). */
+async function fetchIncidents(choice) {
+  const page = async (status) => {
+    const query = new URLSearchParams({ limit: String(LIST_LIMIT) });
+    if (status) query.set('status', status);
+    return listOf(await get(`${INCIDENTS_PATH}?${query}`), 'incidents');
+  };
+  if (choice !== 'active') return page(choice);
+  const [open, acknowledged] = await Promise.all([page('open'), page('acknowledged')]);
+  return [...open, ...acknowledged].sort((a, b) => b.last_seen_at.localeCompare(a.last_seen_at));
+}
+
+async function loadIncidents() {
+  const choice = $('#incidents-status').value;
+  try {
+    const incidents = await fetchIncidents(choice);
+    renderIncidents(incidents);
+    const open =
+      choice === 'open' || choice === 'active'
+        ? incidents.filter((i) => i.status === 'open').length
+        : (await fetchIncidents('open')).length;
+    const count = $('#tab-incidents-count');
+    count.hidden = open === 0;
+    count.textContent = String(open);
+  } catch (err) {
+    replace(
+      $('#incidents-body'),
+      emptyRow(8, `Could not load incidents — ${err.status ?? ''} ${err.message}`, true),
+    );
+    $('#incidents-meta').textContent = '';
+    if (visible) toastError('Could not load incidents', err);
+  }
+}
+
+function renderIncidents(incidents) {
+  const body = $('#incidents-body');
+  $('#incidents-meta').textContent = `${incidents.length} shown`;
+  if (incidents.length === 0) {
+    replace(body, emptyRow(8, 'No incidents — all quiet'));
+    return;
+  }
+  replace(
+    body,
+    incidents.map((incident) => {
+      const actions = h('td', { class: 'actions' });
+      if (incident.status === 'open') {
+        actions.append(
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'small',
+              dataset: { testid: 'incident-ack' },
+              onclick: (e) => act(e.currentTarget, incident, 'ack'),
+            },
+            'Acknowledge',
+          ),
+          ' ',
+        );
+      }
+      if (incident.status !== 'resolved') {
+        actions.append(
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'small',
+              dataset: { testid: 'incident-resolve' },
+              onclick: (e) => act(e.currentTarget, incident, 'resolve'),
+            },
+            'Resolve',
+          ),
+        );
+      }
+      return h(
+        'tr',
+        { dataset: { testid: 'incident-row', incidentId: incident.id, status: incident.status } },
+        h('td', {}, badge(incident.severity, `sev-${incident.severity}`)),
+        h(
+          'td',
+          {},
+          h('div', { class: 'name' }, incident.title),
+          incident.detail ? h('div', { class: 'muted small' }, incident.detail) : null,
+        ),
+        h('td', { class: 'muted' }, incident.source),
+        h('td', {}, String(incident.count ?? 1)),
+        h(
+          'td',
+          { class: 'muted small', title: fmtDateTime(incident.first_seen_at) },
+          fmtAgo(incident.first_seen_at),
+        ),
+        h(
+          'td',
+          { class: 'muted small', title: fmtDateTime(incident.last_seen_at) },
+          fmtAgo(incident.last_seen_at),
+        ),
+        h(
+          'td',
+          {},
+          h(
+            'span',
+            { class: `badge status-${incident.status}`, dataset: { testid: 'incident-status' } },
+            incident.status,
+          ),
+        ),
+        actions,
+      );
+    }),
+  );
+}
+
+async function act(button, incident, action) {
+  await busy(button, async () => {
+    try {
+      await post(`${INCIDENTS_PATH}/${encodeURIComponent(incident.id)}/${action}`);
+      toast(
+        `${action === 'ack' ? 'Acknowledged' : 'Resolved'}: ${incident.title}`,
+        'ok',
+        incident.id,
+      );
+    } catch (err) {
+      toastError(`Could not ${action === 'ack' ? 'acknowledge' : 'resolve'} the incident`, err);
+    }
+  });
+  await loadIncidents();
+}
+
+// ---- health history -------------------------------------------------------------------------
+
+/** The latest checks of each module (GET /operator/api/health/history answers newest first). */
+async function loadHistory() {
+  const limit = $('#health-limit').value;
+  const names = (store.powerStatus?.modules ?? []).map((m) => m.name);
+  try {
+    const pages = await Promise.all(
+      names.map(async (module) => {
+        const query = new URLSearchParams({ module, limit });
+        const body = await get(`${HEALTH_HISTORY_PATH}?${query}`);
+        const rows = listOf(body, 'items');
+        rows.sort((a, b) => a.checked_at.localeCompare(b.checked_at));
+        return [module, rows];
+      }),
+    );
+    history = new Map(pages);
+    historyError = null;
+  } catch (err) {
+    historyError = err;
+    toastError('Could not load the health history', err);
+  }
+  renderHealth();
+}
+
+function renderHealth() {
+  const grid = $('#health-grid');
+  if (historyError) {
+    replace(
+      grid,
+      h(
+        'p',
+        { class: 'inline-error' },
+        `Could not load the health history — ${historyError.status ?? ''} ${historyError.message}`,
+      ),
+    );
+    return;
+  }
+  if (!history) {
+    replace(grid, h('p', { class: 'muted' }, 'Loading…'));
+    return;
+  }
+  const states = new Map((store.powerStatus?.modules ?? []).map((m) => [m.name, m.state]));
+  const names = [...history.keys()];
+  replace(
+    grid,
+    names.map((name) => {
+      const rows = history.get(name) ?? [];
+      const failures = rows.filter((r) => !r.ok).length;
+      const last = rows[rows.length - 1];
+      const latencies = rows.map((r) => Number(r.latency_ms) || 0);
+      const avg = latencies.length ? latencies.reduce((a, b) => a + b, 0) / latencies.length : null;
+      const uptime = rows.length
+        ? `${(((rows.length - failures) / rows.length) * 100).toFixed(1)}%`
+        : '—';
+      return h(
+        'div',
+        { class: 'health-cell', dataset: { testid: 'health-cell', module: name } },
+        h(
+          'div',
+          { class: 'head' },
+          h('span', { class: 'name' }, name),
+          states.has(name) ? stateBadge(states.get(name)) : null,
+        ),
+        sparkline(rows, {
+          label: `${name} health`,
+          empty: states.get(name) === 'off' ? 'dormant: not checked' : 'no checks yet',
+        }),
+        h(
+          'div',
+          { class: 'stats' },
+          h('span', {}, `${rows.length} checks · ${failures} failed`),
+          h('span', {}, `ok ${uptime} · avg ${fmtMs(avg)}`),
+        ),
+        last && !last.ok
+          ? h('div', { class: 'small inline-error', title: last.detail }, `last: ${last.detail}`)
+          : null,
+      );
+    }),
+  );
+}
