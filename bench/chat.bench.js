@@ -46,19 +46,18 @@ const { performance } = require('node:perf_hooks');
 const {
   MAIN,
   HOST,
-  STOP_TIMEOUT_MS,
   say,
   startServer,
-  stopServer,
   stopLeftovers,
   ensureBuilt,
   cleanEnv,
   benchEnv,
+  stopAndReport,
 } = require('./support/child-server');
+const { cannon, stopCurrentRun, percentile, round, fmt, ms, sleep } = require('./support/measure');
 
 /** Set by SIGINT/SIGTERM: stop measuring and clean up. */
 let interrupted = false;
-let currentRun = null;
 
 const PROVIDER_NAME = 'bench-fake';
 const PROVIDER_MODEL = 'bench-fake-model';
@@ -158,8 +157,6 @@ function runFakeProvider() {
 
 // ---------------------------------------------------------------------------------------------
 // Requests.
-
-const sleep = (ms) => new Promise((resolveSleep) => setTimeout(resolveSleep, Math.max(0, ms)));
 
 /** One keep-alive connection at a time: the calls are sequential, so no connect cost is timed. */
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
@@ -282,7 +279,6 @@ function counterDiff(before, after) {
   return diff;
 }
 
-const fmt = (n) => Math.round(n).toLocaleString('en-US');
 const splitText = (split) =>
   Object.entries(split)
     .map(([source, count]) => `${source}×${fmt(count)}`)
@@ -334,17 +330,6 @@ async function sequential(label, port, path, body, headers, check) {
 // ---------------------------------------------------------------------------------------------
 // Concurrency 32.
 
-function cannon(opts) {
-  const autocannon = require('autocannon');
-  return new Promise((resolveRun, rejectRun) => {
-    currentRun = autocannon(opts, (err, result) => {
-      currentRun = null;
-      if (err) rejectRun(err);
-      else resolveRun(result);
-    });
-  });
-}
-
 /** Warm-up then a measured run; `around` is called just before and after the measured run. */
 async function concurrent(label, url, body, headers, around) {
   if (interrupted) throw new Error('interrupted');
@@ -382,13 +367,6 @@ async function concurrent(label, url, body, headers, around) {
 // ---------------------------------------------------------------------------------------------
 // Statistics and checks.
 
-/** Nearest-rank percentile of an ascending array. */
-function percentile(sorted, p) {
-  if (sorted.length === 0) return NaN;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
-}
-
 function summarize(values) {
   const sorted = [...values].sort((a, b) => a - b);
   return {
@@ -398,9 +376,6 @@ function summarize(values) {
     max: sorted.length > 0 ? sorted[sorted.length - 1] : NaN,
   };
 }
-
-const round = (value, digits) => (Number.isFinite(value) ? Number(value.toFixed(digits)) : null);
-const ms = (value) => (Number.isFinite(value) ? `${value.toFixed(2)} ms` : 'n/a');
 
 /** Failure ratio check; says what went wrong and returns whether it is within the limit. */
 function withinLimit(label, bad, total, what) {
@@ -432,7 +407,7 @@ async function main() {
       if (interrupted) return;
       interrupted = true;
       console.error(`chat bench: received ${signal}; stopping the servers`);
-      if (currentRun) currentRun.stop();
+      stopCurrentRun();
     });
   }
 
@@ -581,14 +556,7 @@ async function main() {
 async function stopAll(servers) {
   while (servers.length > 0) {
     const server = servers.pop(); // VX11 first, while its provider still answers
-    const exit = await stopServer(server);
-    if (exit.already) {
-      say(`${server.name} had already exited (code ${exit.code}, signal ${exit.signal})`);
-    } else if (exit.forced) {
-      say(`${server.name} ignored SIGTERM for ${STOP_TIMEOUT_MS} ms and was killed`);
-    } else if (exit.code !== 0) {
-      say(`${server.name} exited with code ${exit.code} (signal ${exit.signal}) after SIGTERM`);
-    }
+    await stopAndReport(server);
   }
 }
 

@@ -31,18 +31,17 @@ const WebSocket = require('ws');
 const {
   MAIN,
   HOST,
-  STOP_TIMEOUT_MS,
   say,
   startServer,
-  stopServer,
   stopLeftovers,
   ensureBuilt,
   benchEnv,
+  stopAndReport,
 } = require('./support/child-server');
+const { cannon, stopCurrentRun, round, fmt } = require('./support/measure');
 
 /** Set by SIGINT/SIGTERM: stop measuring and clean up. */
 let interrupted = false;
-let currentRun = null;
 
 const SUBSCRIBERS = 50;
 const CONNECTIONS = 50;
@@ -56,9 +55,6 @@ const BENCH_TYPE = 'switch.tension.updated';
 const WARMUP_TYPE = 'bench.warmup';
 const EVENT_ID = /\{"id":(\d+),"event_id"/g;
 const BODY = { type: BENCH_TYPE, source: 'bench', payload: { value: 3, components: { cpu: 1 } } };
-
-const fmt = (n) => Math.round(n).toLocaleString('en-US');
-const round = (value, digits) => Number(value.toFixed(digits));
 
 function getJson(port, path, token) {
   return new Promise((resolve, reject) => {
@@ -105,17 +101,6 @@ function subscribe(port, token) {
       reject(new Error(`/ws refused: HTTP ${res.statusCode}`)),
     );
     ws.once('error', reject);
-  });
-}
-
-function cannon(opts) {
-  const autocannon = require('autocannon');
-  return new Promise((resolveRun, rejectRun) => {
-    currentRun = autocannon(opts, (err, result) => {
-      currentRun = null;
-      if (err) rejectRun(err);
-      else resolveRun(result);
-    });
   });
 }
 
@@ -175,7 +160,7 @@ async function main() {
       if (interrupted) return;
       interrupted = true;
       console.error(`events bench: received ${signal}; stopping the server`);
-      if (currentRun) currentRun.stop();
+      stopCurrentRun();
     });
   }
 
@@ -254,27 +239,14 @@ async function main() {
       expected,
     };
     for (const s of subs) s.ws.terminate();
-    await stopApp(server);
+    await stopAndReport(server);
     say(JSON.stringify(summary));
     return ok ? 0 : 1;
   } finally {
     for (const s of subs) s.ws.terminate();
-    if (server) await stopApp(server);
+    if (server) await stopAndReport(server);
     await stopLeftovers(); // started but never listened
     rmSync(tmp, { recursive: true, force: true });
-  }
-}
-
-async function stopApp(server) {
-  if (server.stopped) return;
-  server.stopped = true;
-  const exit = await stopServer(server);
-  if (exit.already) {
-    say(`${server.name} had already exited (code ${exit.code}, signal ${exit.signal})`);
-  } else if (exit.forced) {
-    say(`${server.name} ignored SIGTERM for ${STOP_TIMEOUT_MS} ms and was killed`);
-  } else if (exit.code !== 0) {
-    say(`${server.name} exited with code ${exit.code} (signal ${exit.signal}) after SIGTERM`);
   }
 }
 

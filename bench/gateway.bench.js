@@ -24,19 +24,18 @@ const { join } = require('node:path');
 const {
   MAIN,
   HOST,
-  STOP_TIMEOUT_MS,
   say,
   startServer,
-  stopServer,
   stopLeftovers,
   ensureBuilt,
   cleanEnv,
   benchEnv,
+  stopAndReport,
 } = require('./support/child-server');
+const { cannon, stopCurrentRun, round, fmt } = require('./support/measure');
 
 /** Set by SIGINT/SIGTERM: stop measuring and clean up. */
 let interrupted = false;
-let currentRun = null;
 
 const CONNECTIONS = 50;
 const WARMUP_S = 2;
@@ -96,19 +95,6 @@ function probe(url, headers) {
     req.on('error', rejectProbe);
   });
 }
-
-function cannon(opts) {
-  const autocannon = require('autocannon');
-  return new Promise((resolveRun, rejectRun) => {
-    currentRun = autocannon(opts, (err, result) => {
-      currentRun = null;
-      if (err) rejectRun(err);
-      else resolveRun(result);
-    });
-  });
-}
-
-const fmt = (n) => Math.round(n).toLocaleString('en-US');
 
 async function measure(label, url, headers = {}) {
   if (interrupted) throw new Error('interrupted');
@@ -177,15 +163,13 @@ async function waitForDependencies(url, headers) {
 
 // ---------------------------------------------------------------------------------------------
 
-const round = (value, digits) => Number(value.toFixed(digits));
-
 async function main() {
   for (const signal of ['SIGINT', 'SIGTERM']) {
     process.on(signal, () => {
       if (interrupted) return;
       interrupted = true;
       console.error(`gateway bench: received ${signal}; stopping the servers`);
-      if (currentRun) currentRun.stop();
+      stopCurrentRun();
     });
   }
 
@@ -250,14 +234,7 @@ async function main() {
 async function stopAll(servers) {
   while (servers.length > 0) {
     const server = servers.shift();
-    const exit = await stopServer(server);
-    if (exit.already) {
-      say(`${server.name} had already exited (code ${exit.code}, signal ${exit.signal})`);
-    } else if (exit.forced) {
-      say(`${server.name} ignored SIGTERM for ${STOP_TIMEOUT_MS} ms and was killed`);
-    } else if (exit.code !== 0) {
-      say(`${server.name} exited with code ${exit.code} (signal ${exit.signal}) after SIGTERM`);
-    }
+    await stopAndReport(server);
   }
 }
 

@@ -32,14 +32,14 @@ const { performance } = require('node:perf_hooks');
 const {
   MAIN,
   HOST,
-  STOP_TIMEOUT_MS,
   say,
   startServer,
-  stopServer,
   stopLeftovers,
   ensureBuilt,
   benchEnv,
+  stopAndReport,
 } = require('./support/child-server');
+const { percentile, round, ms, sleep } = require('./support/measure');
 
 /** Set by SIGINT/SIGTERM: stop measuring and clean up. */
 let interrupted = false;
@@ -58,8 +58,6 @@ const GOAL_EXPIRE_LAG_P99_MS = 1000;
 
 // ---------------------------------------------------------------------------------------------
 // The child app.
-
-const sleep = (ms) => new Promise((resolveSleep) => setTimeout(resolveSleep, Math.max(0, ms)));
 
 /** One keep-alive connection at a time: the calls are sequential, so no connect cost is timed. */
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
@@ -251,13 +249,6 @@ async function oneWindow(call, module, index) {
 // ---------------------------------------------------------------------------------------------
 // Statistics.
 
-/** Nearest-rank percentile of an ascending array. */
-function percentile(sorted, p) {
-  if (sorted.length === 0) return NaN;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
-}
-
 function summarize(values) {
   const sorted = [...values].sort((a, b) => a - b);
   return {
@@ -268,9 +259,6 @@ function summarize(values) {
     min: sorted.length > 0 ? sorted[0] : NaN,
   };
 }
-
-const round = (value, digits) => (Number.isFinite(value) ? Number(value.toFixed(digits)) : null);
-const ms = (value) => (Number.isFinite(value) ? `${value.toFixed(2)} ms` : 'n/a');
 
 // ---------------------------------------------------------------------------------------------
 
@@ -361,27 +349,14 @@ async function main() {
       windows: results.length,
     };
     const code = failures.length === 0 && results.length > 0 ? 0 : 1;
-    await stopApp(server);
+    await stopAndReport(server);
     say(JSON.stringify(summary));
     return code;
   } finally {
     agent.destroy();
-    if (server) await stopApp(server);
+    if (server) await stopAndReport(server);
     await stopLeftovers(); // started but never listened
     rmSync(tmp, { recursive: true, force: true });
-  }
-}
-
-async function stopApp(server) {
-  if (server.stopped) return;
-  server.stopped = true;
-  const exit = await stopServer(server);
-  if (exit.already) {
-    say(`${server.name} had already exited (code ${exit.code}, signal ${exit.signal})`);
-  } else if (exit.forced) {
-    say(`${server.name} ignored SIGTERM for ${STOP_TIMEOUT_MS} ms and was killed`);
-  } else if (exit.code !== 0) {
-    say(`${server.name} exited with code ${exit.code} (signal ${exit.signal}) after SIGTERM`);
   }
 }
 

@@ -178,7 +178,22 @@ function benchEnv(tmp) {
   return { env, token };
 }
 
+/** Stops a server (once) and says how it went when it did not exit cleanly on SIGTERM. */
+async function stopAndReport(server) {
+  if (server.stopped) return;
+  server.stopped = true;
+  const exit = await stopServer(server);
+  if (exit.already) {
+    say(`${server.name} had already exited (code ${exit.code}, signal ${exit.signal})`);
+  } else if (exit.forced) {
+    say(`${server.name} ignored SIGTERM for ${STOP_TIMEOUT_MS} ms and was killed`);
+  } else if (exit.code !== 0) {
+    say(`${server.name} exited with code ${exit.code} (signal ${exit.signal}) after SIGTERM`);
+  }
+}
+
 module.exports = {
+  stopAndReport,
   benchEnv,
   ROOT,
   MAIN,
