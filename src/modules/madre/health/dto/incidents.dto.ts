@@ -4,12 +4,8 @@ import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 
 import { MODULE_NAMES } from '../../../../core/registry/module-catalog';
 import { INCIDENT_STATUSES, IncidentStatus } from '../incident.entity';
 
-export class ListIncidentsQuery {
-  @ApiPropertyOptional({ enum: INCIDENT_STATUSES })
-  @IsOptional()
-  @IsIn(INCIDENT_STATUSES)
-  status?: IncidentStatus;
-
+/** `?limit=` shared by the list queries. */
+class LimitQuery {
   @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 1000 })
   @IsOptional()
   @Type(() => Number)
@@ -17,6 +13,13 @@ export class ListIncidentsQuery {
   @Min(1)
   @Max(1000)
   limit?: number;
+}
+
+export class ListIncidentsQuery extends LimitQuery {
+  @ApiPropertyOptional({ enum: INCIDENT_STATUSES })
+  @IsOptional()
+  @IsIn(INCIDENT_STATUSES)
+  status?: IncidentStatus;
 }
 
 export class IncidentIdParam {
@@ -33,17 +36,9 @@ export class ResolveIncidentDto {
   note?: string;
 }
 
-export class HealthHistoryQuery {
+export class HealthHistoryQuery extends LimitQuery {
   @ApiPropertyOptional({ enum: MODULE_NAMES })
   @IsOptional()
   @IsIn(MODULE_NAMES)
   module?: string;
-
-  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 1000 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  limit?: number;
 }
