@@ -442,7 +442,12 @@ async function main() {
             model: PROVIDER_MODEL,
           },
         ],
-        chat: { rateLimit: 1_000_000, rateWindowSec: 60, maxMessageChars: 4000 },
+        chat: {
+          rateLimit: 1_000_000,
+          clientRateLimit: 1_000_000,
+          rateWindowSec: 60,
+          maxMessageChars: 4000,
+        },
       }),
     );
     const vx11 = await startServer('vx11', [MAIN], { ...vx11Env, VX11_CONFIG_FILE: configFile });

@@ -23,7 +23,7 @@
  * not delivered to every subscriber, or the ledger does not verify. The goal is printed only.
  */
 
-const { mkdtempSync, rmSync } = require('node:fs');
+const { mkdtempSync, rmSync, writeFileSync } = require('node:fs');
 const http = require('node:http');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
@@ -167,6 +167,12 @@ async function main() {
   ensureBuilt();
   const tmp = mkdtempSync(join(tmpdir(), 'vx11-bench-'));
   const { env, token } = benchEnv(tmp);
+  // one loopback client posts everything: the per-address ingest limit is not what is measured
+  env.VX11_CONFIG_FILE = join(tmp, 'bench-config.json');
+  writeFileSync(
+    env.VX11_CONFIG_FILE,
+    JSON.stringify({ events: { ingestRatePerSec: 1_000_000, ingestBurst: 1_000_000 } }),
+  );
   let server;
   const subs = [];
   try {

@@ -1,9 +1,10 @@
-// `npm start`: install if needed, build, create data/ and logs/, check Redis, then run VX11.
-// Migrations run inside the app at start, before it takes requests.
+// `npm start`: install if needed, build if sources changed, create data/ and logs/, check Redis,
+// then run VX11. Migrations run inside the app at start, before it takes requests.
 const { spawn } = require('node:child_process');
-const { mkdirSync } = require('node:fs');
+const { existsSync, mkdirSync, readFileSync } = require('node:fs');
 const { connect } = require('node:net');
 const { join, resolve } = require('node:path');
+const { buildIfStale } = require('./build-stamp');
 const { ensureDeps, run, root } = require('./ensure-deps');
 
 function redisAnswers(redisUrl) {
@@ -29,14 +30,51 @@ function redisAnswers(redisUrl) {
   });
 }
 
+/**
+ * Who holds the data dir's lock, or null: the probe of dataDirState in
+ * src/core/database/data-dir-lock.ts (a read needs a shared lock; the holder's exclusive
+ * SQLite lock on vx11.lock refuses it), written here because dist/ may not be built yet.
+ * The app takes the lock itself; this only spares a rebuild under a running server.
+ */
+function dataDirHolder(dataDir) {
+  const lockFile = join(dataDir, 'vx11.lock');
+  if (!existsSync(lockFile)) return null;
+  const Database = require('better-sqlite3');
+  let db;
+  try {
+    db = new Database(lockFile, { readonly: true, fileMustExist: true, timeout: 0 });
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+    return null;
+  } catch (err) {
+    if (err.code !== 'SQLITE_BUSY') return null; // the app's own check will say what is wrong
+    try {
+      const h = JSON.parse(readFileSync(join(dataDir, 'vx11.pid'), 'utf8'));
+      const what = h.role === 'server' ? 'a VX11 server' : `vx11 ${h.role}`;
+      return `${what} (pid ${h.pid}, started ${h.started_at}${h.port ? `, port ${h.port}` : ''})`;
+    } catch {
+      return 'another process';
+    }
+  } finally {
+    db?.close();
+  }
+}
+
 async function main() {
+  process.umask(0o077); // VX11 inherits it: its database, backups and logs are owner-only
   ensureDeps();
-  console.log('[vx11] building…');
-  run('npm run build --silent');
   const dataDir = resolve(root, process.env.VX11_DATA_DIR || 'data');
   const logsDir = resolve(root, process.env.VX11_LOGS_DIR || 'logs');
-  mkdirSync(dataDir, { recursive: true });
-  mkdirSync(logsDir, { recursive: true });
+  const holder = dataDirHolder(dataDir);
+  if (holder) {
+    console.error(
+      `[vx11] Refusing to start: ${dataDir} is in use by ${holder}. Stop it first, or give ` +
+        'this server its own VX11_DATA_DIR.',
+    );
+    process.exit(1);
+  }
+  buildIfStale(() => run('npm run build --silent'));
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  mkdirSync(logsDir, { recursive: true, mode: 0o700 });
 
   const redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
   if (!(await redisAnswers(redisUrl))) {

@@ -7,14 +7,16 @@ import { AppModule } from './app.module';
 import { AuthService } from './core/auth/auth.service';
 import { AppConfig } from './core/config/app-config';
 import { VERSION } from './core/config/version';
-import { correlationIdFor } from './core/correlation/correlation';
+import { ensurePrivateDir, PRIVATE_DIR_MODE } from './core/database/file-modes';
 import { AllExceptionsFilter } from './core/errors/all-exceptions.filter';
 import { createValidationPipe } from './core/errors/validation-pipe';
-import { installHttpHooks, recordRoutes } from './core/http/fastify-hooks';
+import { declarePublicRoutes, installHttpHooks, recordRoutes } from './core/http/fastify-hooks';
+import { HttpDrain } from './core/http/http-drain';
 import { RouteTable } from './core/http/route-table';
+import { serverOptions } from './core/http/server-options';
 import { MetricsService } from './core/metrics/metrics.service';
 import { RedisService } from './core/queue/redis.service';
-import { serveConsole } from './modules/operator/operator-console';
+import { CONSOLE_PATH, serveConsole } from './modules/operator/operator-console';
 
 const REDIS_BOOT_WAIT_MS = 1000;
 
@@ -23,17 +25,19 @@ const REDIS_BOOT_WAIT_MS = 1000;
  * e2e tests speak to it in-process. `config.token` must already be resolved.
  */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
-  mkdirSync(config.dataDir, { recursive: true });
-  mkdirSync(config.logsDir, { recursive: true });
+  mkdirSync(config.dataDir, { recursive: true, mode: PRIVATE_DIR_MODE }); // its lock holder tightens it
+  ensurePrivateDir(config.logsDir);
 
-  const adapter = new FastifyAdapter({
-    bodyLimit: config.bodyLimitBytes,
-    requestIdHeader: false, // genReqId validates the incoming header itself
-    genReqId: correlationIdFor,
-    return503OnClosing: true,
-  });
+  const adapter = new FastifyAdapter(serverOptions(config));
   const routes = new RouteTable();
   recordRoutes(adapter.getInstance(), routes);
+  // The console's files and redirects (CONTRACT §2: public), registered by serveConsole()
+  // outside Nest, where @Public() cannot mark them.
+  declarePublicRoutes(adapter.getInstance(), [
+    '/operator',
+    CONSOLE_PATH.slice(0, -1),
+    `${CONSOLE_PATH}*`,
+  ]);
 
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config, routes),
@@ -44,9 +48,14 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   );
   app.useLogger(app.get(Logger));
   app.flushLogs();
-  app.useGlobalFilters(new AllExceptionsFilter());
+  app.useGlobalFilters(new AllExceptionsFilter(routes));
   app.useGlobalPipes(createValidationPipe());
-  installHttpHooks(adapter.getInstance(), app.get(MetricsService), app.get(AuthService));
+  installHttpHooks(adapter.getInstance(), {
+    config,
+    auth: app.get(AuthService),
+    drain: app.get(HttpDrain),
+    metrics: app.get(MetricsService),
+  });
 
   const openApi = new DocumentBuilder()
     .setTitle('VX11')

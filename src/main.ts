@@ -5,6 +5,7 @@ import { resolveToken } from './core/auth/token-file';
 import { AppConfig } from './core/config/app-config';
 import { ConfigError } from './core/config/config-error';
 import { loadConfig } from './core/config/load-config';
+import { claimDataDirOrExit } from './modules/madre/maintenance/server-lock';
 
 function loadOrExit(): AppConfig {
   try {
@@ -46,6 +47,7 @@ function closeOnSignals(app: NestFastifyApplication, timeoutMs: number): void {
 
 async function main(): Promise<void> {
   const config = loadOrExit();
+  await claimDataDirOrExit(config); // one server per data dir, owner-only files: before anything
   if (config.authMode === 'token') {
     const resolved = resolveToken(config.token, config.dataDir);
     config.token = resolved.token;

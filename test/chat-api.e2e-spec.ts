@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { configFileEnv } from './support/config-file';
 import { FakeProvider } from './support/fake-provider';
 import { providerConfigFile } from './support/provider-config';
 import { bootApp, TestApp } from './support/test-app';
@@ -19,14 +21,14 @@ describe('switch, hermes and madre chat routes', () => {
       { fake: configured, tier: 'switch' },
       { fake: madreFake, tier: 'madre' },
     ]);
-    process.env.VX11_TEST_ENGINE_KEY = 'sk-test-secret-value-123';
+    process.env.VX11_PROVIDER_KEY_TEST_ENGINE = 'sk-test-secret-value-123';
     t = await bootApp({ VX11_CONFIG_FILE: file });
   });
   afterAll(async () => {
     await t.close();
     await Promise.all([configured.stop(), runtime.stop(), madreFake.stop()]);
     rmSync(dir, { recursive: true, force: true });
-    delete process.env.VX11_TEST_ENGINE_KEY;
+    delete process.env.VX11_PROVIDER_KEY_TEST_ENGINE;
   });
 
   it('keeps switch and hermes routes dormant until a window wakes them', async () => {
@@ -51,14 +53,14 @@ describe('switch, hermes and madre chat routes', () => {
         tier: 'switch',
         base_url: runtime.baseUrl,
         model: 'rt-model',
-        api_key_env: 'VX11_TEST_ENGINE_KEY',
+        api_key_env: 'VX11_PROVIDER_KEY_TEST_ENGINE',
         priority: 5,
       })
       .expect(201);
     expect(created.body).toMatchObject({
       name: 'rt-engine',
       source: 'runtime',
-      api_key_env: 'VX11_TEST_ENGINE_KEY',
+      api_key_env: 'VX11_PROVIDER_KEY_TEST_ENGINE',
       api_key_present: true,
     });
     await t
@@ -212,5 +214,46 @@ describe('switch, hermes and madre chat routes', () => {
       .set(t.auth)
       .send({ engine: 'nope', success: true, latency_ms: 1 })
       .expect(404);
+  });
+});
+
+/** Issue 10 item 8: a fresh session_id per message must not get around the chat limit. */
+describe('chat limit per client address', () => {
+  let t: TestApp;
+  let cleanup: () => void;
+  beforeAll(async () => {
+    const cfg = configFileEnv({ chat: { rateLimit: 10, clientRateLimit: 5 } });
+    cleanup = cfg.cleanup;
+    t = await bootApp(cfg.env);
+  });
+  afterAll(async () => {
+    await t.close();
+    cleanup();
+  });
+
+  it('answers 429 with Retry-After once one address sent its limit, whatever the session ids', async () => {
+    const send = (i: number, sessionId = `fresh-${i}-${randomUUID()}`) =>
+      t
+        .http()
+        .post('/operator/api/chat')
+        .set(t.auth)
+        .send({ message: `flood ${i}`, session_id: sessionId });
+    for (let i = 0; i < 5; i += 1) await send(i).expect(200);
+    const refusedSession = `fresh-5-${randomUUID()}`;
+    const limited = await send(5, refusedSession).expect(429);
+    expect(limited.body).toEqual({
+      error: 'rate_limited',
+      message: expect.stringContaining('More than 5 messages in 60 s from this client address'),
+      status_code: 429,
+      correlation_id: expect.any(String),
+      retry_after: expect.any(Number),
+      limit_scope: 'client',
+    });
+    expect(limited.body.retry_after).toBeGreaterThanOrEqual(1);
+    expect(Number(limited.headers['retry-after'])).toBe(limited.body.retry_after);
+    // no session was created for the refused message
+    await t.http().get(`/operator/session/${refusedSession}`).set(t.auth).expect(404);
+    // still refused for a session id never seen before, without a session_id too
+    await t.http().post('/operator/api/chat').set(t.auth).send({ message: 'no id' }).expect(429);
   });
 });

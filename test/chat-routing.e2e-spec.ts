@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { configFileEnv } from './support/config-file';
 import { FakeProvider } from './support/fake-provider';
 import { providerConfigFile } from './support/provider-config';
 import { freePort } from './support/redis-harness';
@@ -17,10 +18,17 @@ const chat = (t: TestApp, message: string, session_id?: string) =>
 
 describe('chat on a default install (no providers, switch dormant)', () => {
   let t: TestApp;
+  let cleanup: () => void;
   beforeAll(async () => {
-    t = await bootApp();
+    // ~130 chats from one address below: the per-address limit is not what is tested here
+    const cfg = configFileEnv({ chat: { clientRateLimit: 1000 } });
+    cleanup = cfg.cleanup;
+    t = await bootApp(cfg.env);
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    cleanup();
+  });
 
   it('answers ten chats in a row with 200 from the local degraded responder', async () => {
     for (let i = 0; i < 10; i++) {

@@ -59,7 +59,7 @@ describe('the vx11 CLI', () => {
     } finally {
       await t.close();
     }
-    expect(existsSync(paths.lockFile)).toBe(false);
+    expect(existsSync(paths.pidFile)).toBe(false);
 
     const liveSha = sha(paths.dbFile);
     // flipped bytes with the checksum beside it: the checksum refuses it
@@ -131,6 +131,13 @@ describe('the vx11 CLI', () => {
     expect(status.stdout).toMatch(/backups: 2 kept, 0 archived; newest vx11_/);
     expect(status.stdout).toMatch(/last maintenance: ok/);
 
+    // the offline run's own backup, restored, holds that run as finished
+    const runId = maintenance.stdout.match(/maintenance run (\S+) \(offline\)/)![1];
+    const runBackup = maintenance.stdout.match(/✓ backup +\d+ ms {2}(vx11_\S+\.db)/)![1];
+    expect((await runCli(['restore', runBackup], env)).code).toBe(0);
+    const restored = await runCli(['status'], env);
+    expect(restored.stdout).toContain(`last maintenance: ok (${runId}`);
+
     for (const run of [check, backup, maintenance, list, status]) {
       expect(run.stdout + run.stderr).not.toContain(TEST_TOKEN);
     }
@@ -184,7 +191,7 @@ describe('the vx11 CLI', () => {
       await server.stop();
       await deleteQueueKeys(serverEnv.REDIS_URL!, serverEnv.VX11_QUEUE_PREFIX!);
     }
-    expect(existsSync(dataPaths(serverEnv.VX11_DATA_DIR!).lockFile)).toBe(false);
+    expect(existsSync(dataPaths(serverEnv.VX11_DATA_DIR!).pidFile)).toBe(false);
   });
 
   it('explains its usage and refuses unknown commands, missing files and bad config', async () => {

@@ -25,6 +25,13 @@ async function bootWithEvents(events: Record<string, number>, env: Record<string
   return t;
 }
 
+/** The frame from issue 10: 5000 nested arrays as a "type" (JSON.stringify overflowed on it). */
+const CRASH_FRAME = `{"action":"subscribe","types":${'['.repeat(5000)}${']'.repeat(5000)}}`;
+
+const frameWithTypes = (types: unknown[]) => JSON.stringify({ action: 'subscribe', types });
+
+const nestedObjects = (depth: number) => `${'{"a":'.repeat(depth)}{}${'}'.repeat(depth)}`;
+
 async function refusal(
   promise: Promise<unknown>,
 ): Promise<{ status: number; body: Record<string, unknown> }> {
@@ -197,6 +204,88 @@ describe('live feeds', () => {
       'family.member',
       'family.last',
     ]);
+  });
+
+  it('answers the 5000-deep crash frame with an error frame and keeps the socket and the app up', async () => {
+    const feedToken = (
+      await t.http().post('/operator/api/events/sse-token').set(t.auth).expect(201)
+    ).body.token as string;
+    const operator = await ws();
+    const feed = await ws(`?token=${encodeURIComponent(feedToken)}`, {});
+    for (const socket of [operator, feed]) {
+      await socket.next((f) => f.type === 'connected');
+      socket.send(CRASH_FRAME);
+      const error = await socket.next((f) => f.type === 'error');
+      expect(error).toEqual({
+        channel: 'control',
+        type: 'error',
+        error: expect.stringMatching(/^(invalid_types|invalid_message|invalid_json)$/),
+        message: expect.any(String),
+      });
+      expect((error.message as string).length).toBeLessThan(200);
+      socket.send({ action: 'ping' });
+      await socket.next((f) => f.type === 'pong');
+      expect(socket.closed).toBeUndefined();
+    }
+    await t.http().get('/health').expect(200);
+  });
+
+  it('answers every other hostile frame with a short error frame, never a crash', async () => {
+    const socket = await ws();
+    await socket.next((f) => f.type === 'connected');
+    const hostile: Array<[string, string | Buffer, boolean]> = [
+      ['a 60,000-character type', frameWithTypes(['a'.repeat(60_000)]), false],
+      [
+        '50 long bad types',
+        frameWithTypes(Array.from({ length: 50 }, () => 'b c'.repeat(300))),
+        false,
+      ],
+      ['10,000 types', frameWithTypes(Array.from({ length: 10_000 }, () => 'x.y')), false],
+      [
+        '3000-deep objects as a type',
+        `{"action":"subscribe","types":[${nestedObjects(3000)}]}`,
+        false,
+      ],
+      ['5000-deep "action"', `{"action":${'['.repeat(5000)}${']'.repeat(5000)}}`, false],
+      ['a binary frame', Buffer.from(CRASH_FRAME), true],
+      ['invalid UTF-8', Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0xc3, 0x28, 0x22, 0x7d]), false],
+    ];
+    for (const [, frame, binary] of hostile) socket.ws.send(frame, { binary });
+    await waitFor(() => socket.frames.filter((f) => f.type === 'error').length === hostile.length);
+    const errors = socket.frames.filter((f) => f.type === 'error');
+    expect(errors.map((f) => f.error)).toEqual([
+      'invalid_types',
+      'invalid_types',
+      'invalid_types',
+      'invalid_message',
+      'invalid_message',
+      'invalid_message',
+      'invalid_message',
+    ]);
+    for (const error of errors) expect((error.message as string).length).toBeLessThan(400);
+
+    // brackets inside a string are text, not nesting
+    socket.send({ action: 'subscribe', types: [`"\\${'['.repeat(50)}`] });
+    await socket.next((f) => f.type === 'error' && /\[\[\[/.test(f.message as string));
+    socket.send({ action: 'subscribe', types: ['still.works'] });
+    expect(await socket.next((f) => f.type === 'subscribed')).toMatchObject({
+      types: ['still.works'],
+    });
+    socket.send({ action: 'ping' });
+    await socket.next((f) => f.type === 'pong');
+    expect(socket.closed).toBeUndefined();
+    await t.http().get('/health').expect(200);
+  });
+
+  it('closes (1009) a socket whose frame is over the size limit, and stays up', async () => {
+    const socket = await ws();
+    await socket.next((f) => f.type === 'connected');
+    socket.send(frameWithTypes(['x'.repeat(70_000)]));
+    await waitFor(() => socket.closed !== undefined);
+    expect(socket.closed?.code).toBe(1009);
+    const next = await ws();
+    await next.next((f) => f.type === 'connected');
+    await t.http().get('/health').expect(200);
   });
 
   it('narrows a WebSocket from the start with ?types=, and refuses a bad list', async () => {

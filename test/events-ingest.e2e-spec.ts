@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { databasePath } from '../src/core/database/data-source-options';
+import { configFileEnv } from './support/config-file';
 import { bootApp, TestApp } from './support/test-app';
 
 const TENSION = {
@@ -300,5 +301,49 @@ describe('GET /operator/api/events', () => {
   ])('refuses %s with 400 naming %s', async (query, field) => {
     const res = await list(query).expect(400);
     expect(res.body.details.map((d: { field: string }) => d.field)).toContain(field);
+  });
+});
+
+/** Issue 10 item 8: one client cannot flood the ledger. */
+describe('POST /events/ingest limits', () => {
+  let t: TestApp;
+  let cleanup: () => void;
+  beforeAll(async () => {
+    const cfg = configFileEnv({ events: { ingestRatePerSec: 0.01, ingestBurst: 3 } });
+    cleanup = cfg.cleanup;
+    t = await bootApp(cfg.env);
+  });
+  afterAll(async () => {
+    await t.close();
+    cleanup();
+  });
+
+  it('answers 429 with Retry-After past the per-address burst, and stores nothing more', async () => {
+    const ingest = (i: number) =>
+      t.http().post('/events/ingest').set(t.auth).send({ type: 'flood.test', payload: { i } });
+    for (let i = 0; i < 3; i += 1) await ingest(i).expect(201);
+    const limited = await ingest(3).expect(429);
+    expect(limited.body).toEqual({
+      error: 'rate_limited',
+      message: 'More than 0.01 events a second (bursts of 3) from this client address',
+      status_code: 429,
+      correlation_id: expect.any(String),
+      retry_after: expect.any(Number),
+      limit_scope: 'client',
+    });
+    // one token comes back every 100 s
+    expect(limited.body.retry_after).toBeGreaterThan(90);
+    expect(limited.body.retry_after).toBeLessThanOrEqual(100);
+    expect(Number(limited.headers['retry-after'])).toBe(limited.body.retry_after);
+    await ingest(4).expect(429);
+
+    const stored = await t
+      .http()
+      .get('/operator/api/events?type=flood.test')
+      .set(t.auth)
+      .expect(200);
+    expect(stored.body.events.map((e: { payload: { i: number } }) => e.payload.i)).toEqual([
+      2, 1, 0,
+    ]);
   });
 });

@@ -24,7 +24,9 @@ function concretePath(url: string): string {
 describe('gateway', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await bootApp();
+    // Every route is tried with a wrong token: far past the failed-auth limit (tested in
+    // test/http-edge.e2e-spec.ts), which would answer 429 from then on.
+    t = await bootApp({ VX11_AUTH_FAILURE_LIMIT: '100000' });
   });
   afterAll(() => t.close());
 
@@ -75,6 +77,8 @@ describe('gateway', () => {
   it('accepts the token as X-VX11-Token or as a Bearer token', async () => {
     await t.http().get('/api/map').set(t.auth).expect(200);
     await t.http().get('/api/map').set('authorization', `Bearer ${t.config.token}`).expect(200);
+    // RFC 7235: the scheme name is case-insensitive
+    await t.http().get('/api/map').set('authorization', `bearer ${t.config.token}`).expect(200);
     await t.http().get('/api/map').set('authorization', 'Bearer wrong-token-wrong').expect(403);
   });
 
@@ -135,6 +139,15 @@ describe('gateway', () => {
 
   it('documents every route at /docs (token required)', async () => {
     await t.http().get('/docs-json').expect(401);
+    // The router decodes the path; the token check goes by the route it matched, not the URL.
+    for (const disguised of ['/%64ocs-json', '/docs%2Djson', '/%64ocs']) {
+      const res = await t.http().get(disguised);
+      expect({ disguised, status: res.status, error: res.body.error }).toEqual({
+        disguised,
+        status: 401,
+        error: 'auth_required',
+      });
+    }
     const res = await t.http().get('/docs-json').set(t.auth).expect(200);
     const documented = Object.entries(res.body.paths as Record<string, object>).flatMap(
       ([path, ops]) =>

@@ -39,14 +39,24 @@ const backupNames = (dir: string) =>
 
 describe('maintenance runs', () => {
   let t: TestApp;
+  let cleanup: () => void;
   const events: VxEvent[] = [];
   beforeAll(async () => {
-    t = await bootApp();
+    // every run here must take its own backup (rotation is counted); chat writers run freely
+    const cfg = configFileEnv({
+      maintenance: { minBackupIntervalSec: 0 },
+      chat: { clientRateLimit: 100000 },
+    });
+    cleanup = cfg.cleanup;
+    t = await bootApp(cfg.env);
     t.get(EventBus).subscribe((e) => {
       events.push(e);
     });
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    cleanup();
+  });
 
   const postTask = (body?: object) => {
     const req = t.http().post('/madre/power/maintenance/post_task').set(t.auth);
@@ -260,6 +270,77 @@ describe('maintenance runs', () => {
     expect(age).toBeLessThan(120);
     expect(res.text).toMatch(/^vx11_db_size_bytes\{file="db"\} [1-9]\d*$/m);
     expect(res.text).toMatch(/^vx11_maintenance_runs_total\{status="ok"\} [1-9]\d*$/m);
+  });
+});
+
+/** Issue 10 item 8: post_task 60 times wrote 3.6 GB of backups in 90 s. */
+describe('a flood of post_task requests', () => {
+  let t: TestApp;
+  let cleanup: () => void;
+  beforeAll(async () => {
+    const cfg = configFileEnv({ maintenance: { minBackupIntervalSec: 3600 } });
+    cleanup = cfg.cleanup;
+    t = await bootApp(cfg.env);
+  });
+  afterAll(async () => {
+    await t.close();
+    cleanup();
+  });
+
+  const postTask = (body: object = {}) =>
+    t.http().post('/madre/power/maintenance/post_task').set(t.auth).send(body);
+  const allBackups = () => {
+    const paths = dataPaths(t.config.dataDir);
+    return [...backupNames(paths.backupsDir), ...backupNames(paths.archivedDir)];
+  };
+
+  it('makes one run and one backup of ten requests at once; the others get its report, marked reused', async () => {
+    const answers = await Promise.all(Array.from({ length: 10 }, () => postTask().expect(200)));
+    const jobs = new Set(answers.map((a) => a.body.job_id));
+    expect(jobs.size).toBe(1);
+    const fresh = answers.filter((a) => a.body.reused === undefined);
+    const reused = answers.filter((a) => a.body.reused === true);
+    expect(fresh).toHaveLength(1);
+    expect(reused).toHaveLength(9);
+    expect(fresh[0].body).toMatchObject({ status: 'ok', returncode: 0 });
+    for (const a of reused) {
+      expect(a.body).toMatchObject({
+        status: 'ok',
+        job_id: fresh[0].body.job_id,
+        reused_because: expect.stringMatching(/^(in_progress|within_min_interval)$/),
+        min_backup_interval_sec: 3600,
+        next_run_after: expect.any(String),
+        report: fresh[0].body.report,
+      });
+    }
+    expect(allBackups()).toEqual([fresh[0].body.report.backup.name]);
+
+    // later, within the interval: the last report again
+    const later = await postTask({ reason: 'again' }).expect(200);
+    expect(later.body).toMatchObject({
+      job_id: fresh[0].body.job_id,
+      reused: true,
+      reused_because: 'within_min_interval',
+    });
+    const runs = nativeDb(t.get(DataSource))
+      .prepare('SELECT COUNT(*) FROM maintenance_runs')
+      .pluck()
+      .get();
+    expect(runs).toBe(1);
+    expect(allBackups()).toHaveLength(1);
+  });
+
+  it('runs a retention request the last run did not cover, but reuses its fresh backup', async () => {
+    const [before] = allBackups();
+    const res = await postTask({ apply_retention: true }).expect(200);
+    expect(res.body.reused).toBeUndefined();
+    expect(res.body).toMatchObject({ status: 'ok', apply_retention: true });
+    expect(res.body.report.retention.applied).toBe(true);
+    expect(res.body.report.backup).toMatchObject({ ok: true, reused: true, name: before });
+    expect(allBackups()).toEqual([before]);
+    // that run covers the next retention request
+    const again = await postTask({ apply_retention: true }).expect(200);
+    expect(again.body).toMatchObject({ job_id: res.body.job_id, reused: true });
   });
 });
 

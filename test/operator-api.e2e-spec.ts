@@ -43,11 +43,17 @@ describe('operator API', () => {
     ).toBeNull();
   });
 
-  it('lists modules with their state and live health', async () => {
+  it("lists modules with their state and the health monitor's last check", async () => {
+    const cycle = await t.http().post('/madre/health/run').set(t.auth).expect(200);
     const res = await t.http().get('/operator/api/modules').set(t.auth).expect(200);
     expect(res.body.modules).toHaveLength(10);
     const madre = res.body.modules.find((m: { name: string }) => m.name === 'madre');
     expect(madre).toMatchObject({ state: 'active', category: 'core', health: { ok: true } });
+    const checked = cycle.body.results.find((r: { module: string }) => r.module === 'madre');
+    expect(madre.health).toMatchObject({
+      checked_at: checked.checked_at,
+      latency_ms: checked.latency_ms,
+    });
     expect(res.body.modules.find((m: { name: string }) => m.name === 'spawner')).toMatchObject({
       state: 'off',
       health: null,

@@ -1,9 +1,10 @@
 import Database from 'better-sqlite3';
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TOKEN_FILE_NAME } from '../core/auth/token-file';
 import { AppConfig } from '../core/config/app-config';
 import { BUSY_TIMEOUT_MS } from '../core/database/data-source-options';
+import { ensurePrivateDir, makePrivate, PRIVATE_FILE_MODE } from '../core/database/file-modes';
 import { formatHumanLine, HumanLogName } from '../core/logging/human-log.service';
 import { DataPaths, dataPaths } from '../modules/madre/maintenance/data-paths';
 
@@ -28,11 +29,16 @@ export function cliContext(config: AppConfig, out = (line = '') => console.log(l
   return { config, paths: dataPaths(config.dataDir), out };
 }
 
-/** The live database, for checks and online backups; never created by the CLI. */
-export function openDatabase(ctx: CliContext, options: { readonly?: boolean } = {}) {
+/** Refuses when there is no database (a wrong VX11_DATA_DIR): nothing gets created then. */
+export function requireDatabase(ctx: CliContext): void {
   if (!existsSync(ctx.paths.dbFile)) {
     throw new CliError(`No database at ${ctx.paths.dbFile} (is VX11_DATA_DIR right?)`);
   }
+}
+
+/** The live database, for checks and online backups; never created by the CLI. */
+export function openDatabase(ctx: CliContext, options: { readonly?: boolean } = {}) {
+  requireDatabase(ctx);
   const db = new Database(ctx.paths.dbFile, {
     fileMustExist: true,
     readonly: options.readonly ?? false,
@@ -44,8 +50,10 @@ export function openDatabase(ctx: CliContext, options: { readonly?: boolean } = 
 /** Appends to the same human logs the server writes (`[ISO] EVENT: message`). */
 export function humanLog(ctx: CliContext, name: HumanLogName, event: string, message: string) {
   try {
-    mkdirSync(ctx.config.logsDir, { recursive: true });
-    appendFileSync(join(ctx.config.logsDir, `${name}.log`), formatHumanLine(event, message));
+    const file = join(ctx.config.logsDir, `${name}.log`);
+    ensurePrivateDir(ctx.config.logsDir);
+    makePrivate(file);
+    appendFileSync(file, formatHumanLine(event, message), { mode: PRIVATE_FILE_MODE });
   } catch {
     /* the command's own output still tells the operator */
   }

@@ -2,6 +2,7 @@
 import 'reflect-metadata';
 import { ConfigError } from '../core/config/config-error';
 import { loadConfig } from '../core/config/load-config';
+import { restrictUmask } from '../core/database/file-modes';
 import { cliContext, CliContext, CliError } from './cli-context';
 import { backupCommand } from './commands/backup';
 import { backupsCommand } from './commands/backups';
@@ -42,6 +43,7 @@ async function main(argv: string[]): Promise<number> {
     console.error(`vx11: unknown command "${name}"\n\n${USAGE}`);
     return 2;
   }
+  restrictUmask(); // backups, safety copies and logs it writes: owner-only
   try {
     return await command(cliContext(loadConfig()), args);
   } catch (err) {

@@ -1,27 +1,34 @@
 import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
+import { AuthFailureLimiter } from './auth/auth-failure-limiter';
 import { AuthService } from './auth/auth.service';
-import { TokenGuard } from './auth/token.guard';
 import { BreakerRegistry } from './breaker/breaker-registry.service';
 import { AppConfig } from './config/app-config';
 import { CorrelationMiddleware } from './correlation/correlation.middleware';
 import { DatabaseModule } from './database/database.module';
 import { EventBus } from './events/event-bus.service';
+import { HttpDrain } from './http/http-drain';
 import { RouteTable } from './http/route-table';
 import { HumanLogService } from './logging/human-log.service';
 import { pinoParams } from './logging/pino-options';
 import { MetricsService } from './metrics/metrics.service';
+import { JobCatalog } from './queue/job-catalog';
+import { JobHandlers } from './queue/job-handlers';
 import { QueueService } from './queue/queue.service';
 import { RedisService } from './queue/redis.service';
 import { ModuleActiveGuard } from './registry/module-active.guard';
 import { ModuleRegistry } from './registry/module-registry.service';
 
 const SHARED = [
+  AuthFailureLimiter,
   AuthService,
   BreakerRegistry,
   EventBus,
+  HttpDrain,
   HumanLogService,
+  JobCatalog,
+  JobHandlers,
   MetricsService,
   ModuleRegistry,
   QueueService,
@@ -40,8 +47,7 @@ export class CoreModule implements NestModule {
         { provide: AppConfig, useValue: config },
         { provide: RouteTable, useValue: routes },
         ...SHARED,
-        // Order matters: authenticate first, so a caller without the token learns nothing.
-        { provide: APP_GUARD, useClass: TokenGuard },
+        // The token is checked before this, in the HTTP onRequest hook (core/http).
         { provide: APP_GUARD, useClass: ModuleActiveGuard },
       ],
       exports: [AppConfig, RouteTable, ...SHARED],

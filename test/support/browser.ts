@@ -90,3 +90,72 @@ export function watchPage(page: Page, origin: string): { problems: string[] } {
   page.on('websocket', (ws) => check(ws.url()));
   return { problems };
 }
+
+/**
+ * Cells whose content does not fit (cut off by an ellipsis or spilling into the next cell):
+ * their text, so a failure says which. An operator must read every value without hovering.
+ * (In-page code is passed as text: the test build has no DOM typings.)
+ */
+export function truncatedCells(page: Page, selector: string): Promise<string[]> {
+  return page.evaluate(`(() => {
+    const overflows = (x) => x.scrollWidth > x.clientWidth + 1;
+    return [...document.querySelectorAll(${JSON.stringify(selector)})]
+      .filter((cell) => cell.offsetParent !== null)
+      .filter((cell) =>
+        overflows(cell) ||
+        [...cell.querySelectorAll('*')].some(
+          (x) => overflows(x) && getComputedStyle(x).overflowX !== 'visible',
+        ),
+      )
+      .map((cell) => (cell.textContent ?? '').trim().slice(0, 80));
+  })()`);
+}
+
+/**
+ * Topology edges drawn across a node: through the circle of a node the edge does not join, or
+ * through any node's name or state label. Checked on the rendered SVG, point by point.
+ */
+export function edgesCrossingNodes(page: Page): Promise<string[]> {
+  return page.evaluate(`(() => {
+    const nodes = [...document.querySelectorAll('#topology g.node')].map((g) => {
+      const c = g.querySelector('circle').getBoundingClientRect();
+      const circle = { x: c.left + c.width / 2, y: c.top + c.height / 2, r: c.width / 2 };
+      // the texts outside the circle: the node's name and state
+      const labels = [...g.querySelectorAll('text')]
+        .map((t) => t.getBoundingClientRect())
+        .filter((b) => Math.hypot(b.left + b.width / 2 - circle.x, b.top + b.height / 2 - circle.y) > circle.r);
+      return { id: g.dataset.node, circle, labels };
+    });
+    const problems = new Set();
+    for (const path of document.querySelectorAll('#topology path.edge')) {
+      const [from, to] = path.dataset.edge.split('>');
+      const matrix = path.getScreenCTM();
+      const length = path.getTotalLength();
+      for (let l = 0; l <= length; l += 2) {
+        const at = path.getPointAtLength(l);
+        const p = new DOMPoint(at.x, at.y).matrixTransform(matrix);
+        for (const node of nodes) {
+          const joined = node.id === from || node.id === to;
+          if (!joined && Math.hypot(p.x - node.circle.x, p.y - node.circle.y) < node.circle.r + 2) {
+            problems.add(from + '>' + to + ' crosses the circle of ' + node.id);
+          }
+          for (const b of node.labels) {
+            if (p.x > b.left + 1 && p.x < b.right - 1 && p.y > b.top + 1 && p.y < b.bottom - 1) {
+              problems.add(from + '>' + to + ' crosses the label of ' + node.id);
+            }
+          }
+        }
+      }
+    }
+    return [...problems];
+  })()`);
+}
+
+/** Cards whose content is wider than the card (a table running past its border). */
+export function overflowingCards(page: Page, within: string): Promise<string[]> {
+  return page.evaluate(`(() =>
+    [...document.querySelectorAll(${JSON.stringify(within)} + ' .card')]
+      .filter((card) => card.offsetParent !== null && card.scrollWidth > card.clientWidth + 1)
+      .map((card) => (card.querySelector('h2')?.textContent ?? '?').trim())
+  )()`);
+}

@@ -70,3 +70,61 @@ export async function ensureRedis(): Promise<{ url: string; child?: ChildProcess
     `Started redis-server on port ${port} but it never answered. ${HOW_TO_GET_REDIS}`,
   );
 }
+
+/**
+ * A redis-server owned by one test, on its own port, that the test may kill and start again
+ * (same port, empty data) to stage an outage.
+ */
+export class OwnedRedis {
+  private child: ChildProcess | undefined;
+
+  private constructor(readonly port: number) {}
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  /** Starts redis-server on a free port and waits until it answers. */
+  static async start(): Promise<OwnedRedis> {
+    if (spawnSync('redis-server', ['--version']).error) {
+      throw new Error(`This test stops and starts its own Redis. ${HOW_TO_GET_REDIS}`);
+    }
+    const redis = new OwnedRedis(await freePort());
+    await redis.restart();
+    return redis;
+  }
+
+  /** (Re)starts the server on the same port; resolves once it answers PING. */
+  async restart(timeoutMs = 5000): Promise<void> {
+    if (this.running) return;
+    const child = spawn(
+      'redis-server',
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      { stdio: 'ignore' },
+    );
+    this.child = child;
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) break;
+      if (await redisAnswers(this.url)) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`redis-server on port ${this.port} did not answer within ${timeoutMs} ms`);
+  }
+
+  get running(): boolean {
+    return (
+      this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null
+    );
+  }
+
+  /** Kills the server (SIGKILL: no goodbye to its clients) and waits until it is gone. */
+  async kill(): Promise<void> {
+    const child = this.child;
+    this.child = undefined;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const gone = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await gone;
+  }
+}

@@ -1,17 +1,20 @@
 import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import { CliContext, CliError, humanLog, openDatabase } from '../cli-context';
-import { callServer, serverOnDataDir } from '../server-client';
+import { CliContext, CliError, humanLog, openDatabase, requireDatabase } from '../cli-context';
+import { callServer, claimForCommand, dataDirUser, describeUser } from '../server-client';
 import { printReport } from './report-printer';
+import type { DataDirHolder } from '../../core/database/data-dir-lock';
+import type { BackupRun } from '../../modules/madre/maintenance/backup-run-record';
 import { runMaintenance } from '../../modules/madre/maintenance/maintenance-steps';
 import { tableExists } from '../../modules/madre/maintenance/sqlite-checks';
-import type { ServerLock } from '../../modules/madre/maintenance/server-lock';
+
+type ServerHolder = DataDirHolder & { port: number };
 
 const POLL_MS = 1000;
 const GIVE_UP_MS = 30 * 60_000;
 
 /** Through the running server, so its queue, run history and events see the run. */
-async function viaServer(ctx: CliContext, lock: ServerLock, applyRetention: boolean) {
+async function viaServer(ctx: CliContext, lock: ServerHolder, applyRetention: boolean) {
   const path = '/madre/power/maintenance/post_task';
   let res = await callServer(
     ctx,
@@ -64,19 +67,40 @@ export async function maintenanceCommand(ctx: CliContext, args: string[]): Promi
   if (unknown.length > 0)
     throw new CliError(`unknown option ${unknown[0]}; usage: vx11 maintenance [--retention]`, 2);
   const applyRetention = args.includes('--retention');
-  const lock = serverOnDataDir(ctx);
-  if (lock) {
-    const body = await viaServer(ctx, lock, applyRetention);
+  const user = await dataDirUser(ctx);
+  if (user?.kind === 'server') {
+    const body = await viaServer(ctx, user.holder, applyRetention);
     printReport(
       ctx,
-      `maintenance run ${String(body.job_id)} (by the server, pid ${lock.pid}): ${String(body.status)}, returncode ${String(body.returncode)}`,
+      `maintenance run ${String(body.job_id)} (by the server, pid ${user.holder.pid}): ${String(body.status)}, returncode ${String(body.returncode)}`,
       body.report as never,
     );
     return body.returncode === 0 ? 0 : 1;
   }
+  if (user) throw new CliError(`${describeUser(ctx, user)}; run maintenance again when it is done`);
+  requireDatabase(ctx);
+  // no server: this command has the data dir to itself until it is done
+  const hold = await claimForCommand(ctx, 'maintenance', 'Cannot run maintenance');
+  try {
+    return await offline(ctx, applyRetention);
+  } finally {
+    hold.release();
+  }
+}
+
+/** The run on a stopped server's database, recorded there like the server records its runs. */
+async function offline(ctx: CliContext, applyRetention: boolean): Promise<number> {
   const db = openDatabase(ctx);
   try {
     const requestedAt = new Date().toISOString();
+    const run: BackupRun = {
+      id: randomUUID(),
+      source: 'cli',
+      reason: 'vx11 maintenance (cli, server stopped)',
+      apply_retention: applyRetention,
+      requested_at: requestedAt,
+      correlation_id: null,
+    };
     const report = await runMaintenance({
       db,
       paths: ctx.paths,
@@ -85,13 +109,16 @@ export async function maintenanceCommand(ctx: CliContext, args: string[]): Promi
       retentionOverBytes: ctx.config.maintenance.retentionOverBytes,
       applyRetention,
       singleStepBackup: true,
+      archiveMaxBytes: ctx.config.maintenance.archiveMaxBytes,
+      minFreeDiskBytes: ctx.config.maintenance.minFreeDiskBytes,
+      run,
     });
-    const id = randomUUID();
+    const id = run.id;
     recordOffline(db, {
       id,
       status: report.status,
       returncode: report.returncode,
-      reason: 'vx11 maintenance (cli, server stopped)',
+      reason: run.reason,
       apply_retention: applyRetention ? 1 : 0,
       requested_at: requestedAt,
       started_at: report.started_at,

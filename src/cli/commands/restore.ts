@@ -1,7 +1,12 @@
-import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { CliContext, CliError, humanLog } from '../cli-context';
-import { serverOnDataDir } from '../server-client';
+import { claimForCommand, dataDirUser, describeUser } from '../server-client';
+import {
+  ensurePrivateDir,
+  makeDatabaseFilesPrivate,
+  makePrivate,
+} from '../../core/database/file-modes';
 import { backupStamp } from '../../modules/madre/maintenance/backup-names';
 import {
   fsyncDir,
@@ -26,28 +31,43 @@ function locate(ctx: CliContext, file: string): string {
 function safetyCopy(ctx: CliContext): string | null {
   if (!existsSync(ctx.paths.dbFile)) return null;
   const dir = join(ctx.paths.safetyDir, `pre-restore_${backupStamp(new Date())}`);
-  mkdirSync(dir, { recursive: true });
+  ensurePrivateDir(ctx.paths.backupsDir);
+  ensurePrivateDir(dir);
   for (const suffix of ['', ...SIDE_FILES]) {
     const from = `${ctx.paths.dbFile}${suffix}`;
-    if (existsSync(from)) copyFileSync(from, join(dir, basename(from)));
+    const to = join(dir, basename(from));
+    if (existsSync(from)) {
+      copyFileSync(from, to);
+      makePrivate(to); // a copy keeps the mode of a database an older version left readable
+    }
   }
   return dir;
 }
 
 /**
- * `vx11 restore <file>`: refuses while a server uses the data dir; verifies the backup (its
+ * `vx11 restore <file>`: refuses while a server (or anything else) uses the data dir, and holds
+ * the data dir's lock until done so no server starts meanwhile; verifies the backup (its
  * checksum, then integrity_check on a private copy); keeps a safety copy of the current
  * database; swaps the verified copy into place with a rename.
  */
 export async function restoreCommand(ctx: CliContext, file: string | undefined): Promise<number> {
   if (!file) throw new CliError('usage: vx11 restore <backup file or name>', 2);
-  const server = serverOnDataDir(ctx);
-  if (server) {
+  const user = await dataDirUser(ctx);
+  if (user) {
     throw new CliError(
-      `Refusing to restore: VX11 is running on ${ctx.config.dataDir} (pid ${server.pid}, started ${server.started_at}). ` +
+      `Refusing to restore: ${describeUser(ctx, user)}. ` +
         'Stop it first (e.g. `systemctl stop vx11` or SIGTERM), then run restore again.',
     );
   }
+  const hold = await claimForCommand(ctx, 'restore', 'Refusing to restore');
+  try {
+    return await restoreHeld(ctx, file);
+  } finally {
+    hold.release();
+  }
+}
+
+async function restoreHeld(ctx: CliContext, file: string): Promise<number> {
   const source = locate(ctx, file);
   const checksum = await verifyChecksum(source);
   if (!checksum.ok)
@@ -55,8 +75,8 @@ export async function restoreCommand(ctx: CliContext, file: string | undefined):
 
   const staged = `${ctx.paths.dbFile}.restore.tmp`;
   rmSync(staged, { force: true });
-  mkdirSync(ctx.paths.dataDir, { recursive: true });
   copyFileSync(source, staged);
+  makePrivate(staged);
   const verdict = verifyDatabaseFile(staged);
   if (!verdict.ok) {
     rmSync(staged, { force: true });
@@ -69,6 +89,7 @@ export async function restoreCommand(ctx: CliContext, file: string | undefined):
   // The old WAL belongs to the old file: replayed onto the restored one it would corrupt it.
   for (const suffix of SIDE_FILES) rmSync(`${ctx.paths.dbFile}${suffix}`, { force: true });
   renameSync(staged, ctx.paths.dbFile);
+  makeDatabaseFilesPrivate(ctx.paths.dbFile);
   fsyncDir(ctx.paths.dataDir);
 
   ctx.out(`restored ${ctx.paths.dbFile} from ${source}`);

@@ -1,19 +1,25 @@
 import { existsSync } from 'node:fs';
 import { CliContext, mib, openDatabase } from '../cli-context';
-import { callServer, serverOnDataDir } from '../server-client';
+import { callServer, dataDirUser, describeUser } from '../server-client';
 import { listBackups } from '../../modules/madre/maintenance/backup-rotation';
 import { databaseBytes } from '../../modules/madre/maintenance/maintenance-steps';
 import { tableExists } from '../../modules/madre/maintenance/sqlite-checks';
 
 const ago = (iso: string) => `${Math.round((Date.now() - Date.parse(iso)) / 1000)} s ago`;
 
-/** `vx11 status`: is the server up, and what the data dir says (no secrets). */
+/**
+ * `vx11 status`: is the server up (it holds the data dir's lock; an older VX11 without the lock:
+ * its pid is alive and its port answers), and what the data dir says (no secrets).
+ */
 export async function statusCommand(ctx: CliContext): Promise<number> {
-  const lock = serverOnDataDir(ctx);
-  if (lock) {
-    ctx.out(`server: running (pid ${lock.pid}, since ${lock.started_at}, port ${lock.port})`);
+  const user = await dataDirUser(ctx);
+  if (user?.kind === 'server') {
+    const { holder } = user;
+    ctx.out(
+      `server: running (pid ${holder.pid}, since ${holder.started_at}, port ${holder.port}${user.locked ? '' : '; it holds no data-dir lock: an older VX11?'})`,
+    );
     try {
-      const res = await callServer(ctx, lock, 'GET', '/vx11/status');
+      const res = await callServer(ctx, holder, 'GET', '/vx11/status');
       const modules = Object.entries((res.body.modules as Record<string, string>) ?? {})
         .map(([name, state]) => `${name}=${state}`)
         .join(' ');
@@ -24,6 +30,9 @@ export async function statusCommand(ctx: CliContext): Promise<number> {
     } catch (err) {
       ctx.out(`  not answering over HTTP: ${(err as Error).message}`);
     }
+  } else if (user) {
+    const starting = !user.holder || user.holder.role === 'server';
+    ctx.out(`server: ${starting ? 'starting' : 'not running'} (${describeUser(ctx, user)})`);
   } else {
     ctx.out('server: not running on this data dir');
   }

@@ -2,17 +2,25 @@ import { Injectable } from '@nestjs/common';
 import type { IncomingHttpHeaders } from 'node:http';
 import { AppConfig } from '../config/app-config';
 import { ApiError } from '../errors/api-error';
+import { AuthFailureLimiter } from './auth-failure-limiter';
 import { presentedToken, tokensMatch } from './token-verifier';
 
 /** Extra credentials a later module may accept (e.g. short-lived SSE tokens). */
 export type CredentialCheck = (presented: string) => boolean;
 
-/** Decides whether a request's headers carry the operator token. */
+/**
+ * Decides whether a request carries the operator token. The one place tokens are checked: the
+ * HTTP onRequest hook (src/core/http/fastify-hooks.ts) and the WebSocket upgrade call it.
+ * Given the caller's address, wrong tokens count towards the failed-auth limit.
+ */
 @Injectable()
 export class AuthService {
   private feedCredential: CredentialCheck | undefined;
 
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly failures: AuthFailureLimiter,
+  ) {}
 
   get enabled(): boolean {
     return this.config.authMode === 'token';
@@ -22,13 +30,17 @@ export class AuthService {
     return this.config.token !== undefined && tokensMatch(presented, this.config.token);
   }
 
-  /** Throws 401 auth_required without a token, 403 forbidden with a wrong one. */
-  assertAuthorized(headers: IncomingHttpHeaders, alsoAccept?: CredentialCheck): void {
+  /**
+   * Throws 401 auth_required without a token, 403 forbidden with a wrong one, 429 while the
+   * client address is refused for too many wrong tokens.
+   */
+  assertAuthorized(headers: IncomingHttpHeaders, client?: string): void {
     if (!this.enabled) return;
     this.check(
       presentedToken(headers),
-      alsoAccept,
+      undefined,
       'Send the token in X-VX11-Token or Authorization: Bearer',
+      client,
     );
   }
 
@@ -42,12 +54,17 @@ export class AuthService {
    * and browser WebSockets cannot send headers, from `?token=`; either the operator token or a
    * feed token.
    */
-  assertFeedAuthorized(headers: IncomingHttpHeaders, fromQuery: string | undefined): void {
+  assertFeedAuthorized(
+    headers: IncomingHttpHeaders,
+    fromQuery: string | undefined,
+    client?: string,
+  ): void {
     if (!this.enabled) return;
     this.check(
       presentedToken(headers) ?? fromQuery,
       this.feedCredential,
       'Send the token in X-VX11-Token, Authorization: Bearer or ?token=',
+      client,
     );
   }
 
@@ -55,9 +72,23 @@ export class AuthService {
     presented: string | undefined,
     alsoAccept: CredentialCheck | undefined,
     hint: string,
+    client: string | undefined,
   ) {
+    // A refused address is not told whether its token is right: that is what it is guessing.
+    const wait = client === undefined ? 0 : this.failures.retryAfterSec(client);
+    if (wait > 0) {
+      throw new ApiError(
+        429,
+        'too_many_auth_failures',
+        `Too many wrong tokens from this address; retry in ${wait} s`,
+        undefined,
+        { retry_after: wait },
+        { 'retry-after': String(wait) },
+      );
+    }
     if (presented === undefined) throw new ApiError(401, 'auth_required', hint);
     if (!this.isValid(presented) && !alsoAccept?.(presented)) {
+      if (client !== undefined) this.failures.recordFailure(client);
       throw new ApiError(403, 'forbidden', 'The token is not valid');
     }
   }

@@ -1,5 +1,5 @@
-import { SetMetadata } from '@nestjs/common';
 import type { IncomingHttpHeaders } from 'node:http';
+import { withRouteConfig } from '../http/route-config';
 
 export const FEED_ROUTE = 'vx11:feed';
 
@@ -7,11 +7,11 @@ export const FEED_ROUTE = 'vx11:feed';
 export type FeedWhen = (headers: IncomingHttpHeaders) => boolean;
 
 /**
- * Marks a route as a live feed. While `when` holds, the token guard also accepts the token as
+ * Marks a route as a live feed. While `when` holds, the token check also accepts the token as
  * `?token=` (EventSource cannot send headers) and the short-lived feed tokens the events module
  * issues. Those tokens work nowhere else.
  */
-export const FeedRoute = (when: FeedWhen = () => true) => SetMetadata(FEED_ROUTE, when);
+export const FeedRoute = (when: FeedWhen = () => true) => withRouteConfig({ [FEED_ROUTE]: when });
 
 /** The `token` query parameter of a raw request URL (`/path?token=…`), if any. */
 export function queryToken(url: string | undefined): string | undefined {

@@ -17,6 +17,12 @@ describe('presentedToken', () => {
     expect(presentedToken({ authorization: 'Bearer   padded  ' })).toBe('padded');
   });
 
+  it('takes the Bearer scheme name in any case (RFC 7235)', () => {
+    expect(presentedToken({ authorization: 'bearer abc-token' })).toBe('abc-token');
+    expect(presentedToken({ authorization: 'BEARER\tabc-token' })).toBe('abc-token');
+    expect(presentedToken({ authorization: 'Bearerabc-token' })).toBeUndefined();
+  });
+
   it('prefers X-VX11-Token over Authorization', () => {
     expect(presentedToken({ 'x-vx11-token': 'direct', authorization: 'Bearer other' })).toBe(
       'direct',

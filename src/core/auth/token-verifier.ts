@@ -3,16 +3,16 @@ import type { IncomingHttpHeaders } from 'node:http';
 
 export const TOKEN_HEADER = 'x-vx11-token';
 
+/** `Bearer <token>`; the scheme name is case-insensitive (RFC 7235 §2.1). */
+const BEARER = /^bearer[ \t]+(.*)$/i;
+
 /** Reads the token from `X-VX11-Token` or `Authorization: Bearer <t>`. */
 export function presentedToken(headers: IncomingHttpHeaders): string | undefined {
   const direct = headers[TOKEN_HEADER];
   if (typeof direct === 'string' && direct.length > 0) return direct;
   const auth = headers.authorization;
-  if (typeof auth === 'string' && auth.startsWith('Bearer ')) {
-    const bearer = auth.slice(7).trim();
-    return bearer.length > 0 ? bearer : undefined;
-  }
-  return undefined;
+  const bearer = typeof auth === 'string' ? BEARER.exec(auth)?.[1].trim() : undefined;
+  return bearer ? bearer : undefined;
 }
 
 function digest(value: string): Buffer {

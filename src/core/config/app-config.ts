@@ -67,7 +67,10 @@ export class SwitchConfig {
 }
 
 export class ChatConfig {
+  /** Messages per session per window. */
   @IsInt() @Min(1) rateLimit: number;
+  /** Messages per client address per window, whatever session ids it sends. */
+  @IsInt() @Min(1) clientRateLimit: number;
   @IsInt() @Min(1) rateWindowSec: number;
   @IsInt() @Min(1) @Max(100000) maxMessageChars: number;
 }
@@ -84,6 +87,12 @@ export class EventsConfig {
   @IsInt() @Min(16 * 1024) maxBufferedBytes: number;
   /** Most events written in one ledger transaction (group commit). */
   @IsInt() @Min(1) @Max(10000) maxBatch: number;
+  /** POST /events/ingest per client address: events per second, sustained… */
+  @IsNumber() @Min(0.01) ingestRatePerSec: number;
+  /** …and how many it may post at once before that rate applies (429 past both). */
+  @IsInt() @Min(1) ingestBurst: number;
+  /** Ingested events waiting for their commit, all clients together; more get 429. */
+  @IsInt() @Min(1) ingestMaxPending: number;
 }
 
 /** The health monitor (CONTRACT §7): cadence, per-check timeout, restart and resolve rules. */
@@ -113,11 +122,87 @@ export class MaintenanceConfig {
   @IsInt() @Min(1) retentionOverBytes: number;
   /** Daily run at this UTC time ("HH:MM"), or "off". */
   @Matches(/^(off|([01]\d|2[0-3]):[0-5]\d)$/) nightlyAtUtc: string;
+  /**
+   * Backups are at least this far apart: post_task within it gets the running or last run's
+   * report (marked reused), and a run's backup step reuses a backup younger than this. 0: off.
+   */
+  @IsInt() @Min(0) @Max(7 * 86400) minBackupIntervalSec: number;
+  /** The archived backups' total size; the oldest are deleted past it. */
+  @IsInt() @Min(0) archiveMaxBytes: number;
+  /** A backup is refused when less than this, or twice the database, is free on its disk. */
+  @IsInt() @Min(0) minFreeDiskBytes: number;
 }
 
 export class OperatorConfig {
   /** How often the metrics sampler stores its figures. */
   @IsInt() @Min(1) @Max(3600) sampleIntervalSec: number;
+}
+
+/**
+ * Connection and request timeouts of the HTTP server. Live feeds are not bound by them: a
+ * WebSocket leaves HTTP at the upgrade and an SSE request is complete once its headers are in.
+ */
+export class HttpConfig {
+  /** The whole header block must arrive within this (slow headers, idle new connections → 408). */
+  @IsInt() @Min(100) @Max(600000) headersTimeoutMs: number;
+  /** Headers and body must arrive within this (a trickled body → 408); not the handler's time. */
+  @IsInt() @Min(100) @Max(3600000) requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  @IsInt() @Min(100) @Max(600000) keepAliveTimeoutMs: number;
+}
+
+/** Failed-auth limiting per client address (wrong tokens). */
+export class AuthFailuresConfig {
+  /** Wrong tokens from one address within the window before it is refused (429) and alerted. */
+  @IsInt() @Min(1) @Max(1000000) limit: number;
+  @IsInt() @Min(1) @Max(86400) windowSec: number;
+}
+
+/**
+ * Variables a spawner run never gets from a request, allowlisted or not: loader and interpreter
+ * hooks (they run code before the program does), PATH and IFS, and VX11's own namespace.
+ */
+export const ENV_NEVER_PASSED_TO_RUNS =
+  /^(LD_\w*|DYLD_\w*|NODE_OPTIONS|NODE_PATH|NODE_REPL_EXTERNAL_MODULE|PYTHON(PATH|STARTUP|HOME|INSPECT|BREAKPOINT)|BASH_ENV|ENV|BASHOPTS|SHELLOPTS|PS4|PERL5OPT|PERL5LIB|PERLLIB|RUBYOPT|RUBYLIB|PATH|IFS|GCONV_PATH|GLIBC_TUNABLES|MALLOC_\w*|HOSTALIASES|LOCALDOMAIN|RES_OPTIONS|REDIS_URL|VX11_\w*)$/;
+
+/** Resource limits a spawner run gets through prlimit(1), when the system has it. */
+export class SpawnerLimitsConfig {
+  /** RLIMIT_CPU: CPU seconds before the kernel stops the run. */
+  @IsOptional() @IsInt() @Min(1) cpuSec?: number;
+  /** RLIMIT_AS: address space in bytes (interpreters reserve a lot; leave room). */
+  @IsOptional() @IsInt() @Min(16 * 1024 * 1024) addressSpaceBytes?: number;
+  /** RLIMIT_FSIZE: largest file a run may write, in bytes. */
+  @IsOptional() @IsInt() @Min(1024) fileSizeBytes?: number;
+}
+
+/** Spawner (CONTRACT §8): allowlisted programs run with argv only, a TTL and capped output. */
+export class SpawnerConfig {
+  /** Short name → absolute executable path; a run may only name one of these. */
+  @IsObject() programs: Record<string, string>;
+  @IsInt() @Min(1) @Max(256) maxConcurrent: number;
+  @IsInt() @Min(1) @Max(7 * 24 * 3600) defaultTtlSec: number;
+  @IsInt() @Min(1) @Max(7 * 24 * 3600) maxTtlSec: number;
+  /** Bytes kept per stream (stdout, stderr); the rest is counted and dropped. */
+  @IsInt() @Min(1024) @Max(64 * 1024 * 1024) outputCapBytes: number;
+  /** POST /vx11/spawn runs code through an interpreter: off unless the operator opts in. */
+  @IsBoolean() allowCode: boolean;
+  /** Variables a request's `env` may set (some, like LD_PRELOAD, are never allowed). */
+  @IsArray() @ArrayUnique() @IsString({ each: true }) envAllowlist: string[];
+  /** Runs' working directories stay under this; null: <dataDir>/spawner-work. */
+  @IsOptional() @IsString() @MinLength(1) workRoot?: string | null;
+  /** Between SIGTERM and SIGKILL of a run's processes. */
+  @IsInt() @Min(0) @Max(60000) killGraceMs: number;
+  @ValidateNested() @Type(() => SpawnerLimitsConfig) limits: SpawnerLimitsConfig;
+}
+
+/** Shub-Niggurath audio analysis: upload limits and its queue worker. */
+export class ShubConfig {
+  /** Largest upload body (a WAV or a whole batch), in bytes; beyond it the upload is cut off (413). */
+  @IsInt() @Min(1024) maxUploadBytes: number;
+  /** Most files one POST /shub/batch may carry. */
+  @IsInt() @Min(1) @Max(100) maxBatchFiles: number;
+  /** Jobs the shub worker analyses at once (analysis is CPU-bound: 1 per spare core). */
+  @IsInt() @Min(1) @Max(8) workerConcurrency: number;
 }
 
 /** The validated, effective configuration. Built once at start by loadConfig(). */
@@ -145,6 +230,14 @@ export class AppConfig {
   @ValidateNested({ each: true })
   @Type(() => ProviderConfig)
   providers: ProviderConfig[];
+  /**
+   * Extra variables an engine registered at runtime may name as its API key (besides the config
+   * providers' own and VX11_PROVIDER_KEY_*). VX11's own variables are refused.
+   */
+  @IsArray()
+  @IsString({ each: true })
+  @Matches(/^[A-Z_][A-Z0-9_]*$/, { each: true })
+  providerKeyEnvs: string[];
   @ValidateNested() @Type(() => HormigueroConfig) hormiguero: HormigueroConfig;
   @ValidateNested() @Type(() => SwitchConfig) switch: SwitchConfig;
   @ValidateNested() @Type(() => ChatConfig) chat: ChatConfig;
@@ -152,4 +245,8 @@ export class AppConfig {
   @ValidateNested() @Type(() => EventsConfig) events: EventsConfig;
   @ValidateNested() @Type(() => HealthConfig) health: HealthConfig;
   @ValidateNested() @Type(() => MaintenanceConfig) maintenance: MaintenanceConfig;
+  @ValidateNested() @Type(() => HttpConfig) http: HttpConfig;
+  @ValidateNested() @Type(() => AuthFailuresConfig) authFailures: AuthFailuresConfig;
+  @ValidateNested() @Type(() => SpawnerConfig) spawner: SpawnerConfig;
+  @ValidateNested() @Type(() => ShubConfig) shub: ShubConfig;
 }

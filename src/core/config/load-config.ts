@@ -4,10 +4,11 @@ import { validateSync, ValidationError } from 'class-validator';
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { MODULE_NAMES, OPTIONAL_MODULES } from '../registry/module-catalog';
-import { AppConfig } from './app-config';
+import { AppConfig, ENV_NEVER_PASSED_TO_RUNS } from './app-config';
 import { ConfigError } from './config-error';
 import { ENV_OVERRIDES, envNameFor } from './env-overrides';
 import { PROJECT_ROOT } from './project-root';
+import { isReservedEnvName, PROVIDER_KEY_PREFIX } from './reserved-env';
 
 type Json = Record<string, unknown>;
 
@@ -79,6 +80,71 @@ function checkModuleNames(config: AppConfig): void {
   }
 }
 
+/** A provider key variable may never be one of VX11's own: it is sent to the provider's URL. */
+function checkProviderKeyEnvs(config: AppConfig): void {
+  config.providers.forEach((p, i) => {
+    if (p.api_key_env && isReservedEnvName(p.api_key_env)) {
+      throw new ConfigError(
+        `config key providers[${i}].api_key_env`,
+        `names ${p.api_key_env}, one of VX11's own variables; use another (e.g. ${PROVIDER_KEY_PREFIX}${p.name.toUpperCase().replace(/[^A-Z0-9]/g, '_')})`,
+      );
+    }
+  });
+  for (const name of config.providerKeyEnvs) {
+    if (isReservedEnvName(name)) {
+      throw new ConfigError(
+        'config key providerKeyEnvs',
+        `names ${name}, one of VX11's own variables`,
+      );
+    }
+  }
+}
+
+/**
+ * Spawner programs are absolute executable paths under short names (a name mapped to null is
+ * dropped, so a config file can remove a default); the env allowlist holds plain variable names
+ * none of which is ever passed to a run.
+ */
+function checkSpawner(config: AppConfig): void {
+  const spawner = config.spawner;
+  const programs: Record<string, string> = {};
+  for (const [name, path] of Object.entries(spawner.programs as Record<string, unknown>)) {
+    if (path === null) continue;
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}$/.test(name)) {
+      throw new ConfigError('config key spawner.programs', `has an invalid program name "${name}"`);
+    }
+    if (typeof path !== 'string' || !isAbsolute(path)) {
+      throw new ConfigError(
+        `config key spawner.programs.${name}`,
+        'must be an absolute path to an executable',
+      );
+    }
+    programs[name] = path;
+  }
+  spawner.programs = programs;
+  for (const name of spawner.envAllowlist) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(name) || ENV_NEVER_PASSED_TO_RUNS.test(name)) {
+      throw new ConfigError(
+        'config key spawner.envAllowlist',
+        `names "${name}", which a run may never be given`,
+      );
+    }
+  }
+  if (spawner.defaultTtlSec > spawner.maxTtlSec) {
+    throw new ConfigError('config key spawner.defaultTtlSec', 'must not exceed spawner.maxTtlSec');
+  }
+}
+
+/** Node refuses a headers timeout longer than the request timeout that includes it. */
+function checkHttpTimeouts(config: AppConfig): void {
+  if (config.http.headersTimeoutMs > config.http.requestTimeoutMs) {
+    throw new ConfigError(
+      'VX11_HEADERS_TIMEOUT_MS',
+      `must not exceed VX11_REQUEST_TIMEOUT_MS (${config.http.requestTimeoutMs})`,
+    );
+  }
+}
+
 /**
  * Builds the effective configuration: config/default.json, then the optional JSON file named by
  * VX11_CONFIG_FILE, then the environment. Throws ConfigError naming the offending variable.
@@ -116,11 +182,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     );
   }
   checkModuleNames(config);
+  checkHttpTimeouts(config);
+  checkSpawner(config);
+  checkProviderKeyEnvs(config);
   config.dataDir = isAbsolute(config.dataDir)
     ? config.dataDir
     : resolve(PROJECT_ROOT, config.dataDir);
   config.logsDir = isAbsolute(config.logsDir)
     ? config.logsDir
     : resolve(PROJECT_ROOT, config.logsDir);
+  const workRoot = config.spawner.workRoot;
+  config.spawner.workRoot = !workRoot
+    ? join(config.dataDir, 'spawner-work')
+    : isAbsolute(workRoot)
+      ? workRoot
+      : resolve(PROJECT_ROOT, workRoot);
   return config;
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../../migrations';
 import { ENTITIES } from './entities';
+import { makeDatabaseFilesPrivate } from './file-modes';
 
 export const DATABASE_FILE = 'vx11.db';
 export const BUSY_TIMEOUT_MS = 5000;
@@ -11,8 +12,13 @@ export function databasePath(dataDir: string): string {
   return join(dataDir, DATABASE_FILE);
 }
 
-/** Pragmas every connection gets: WAL for concurrent readers, enforced foreign keys. */
+/**
+ * Pragmas every connection gets: WAL for concurrent readers, enforced foreign keys. The database
+ * file is made owner-only first: SQLite gives the WAL and shared-memory files it creates the
+ * database file's mode.
+ */
 export function applyPragmas(db: Database.Database): void {
+  if (!db.memory) makeDatabaseFilesPrivate(db.name);
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);

@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config';
+import { DataDirInUseError } from './data-dir-lock';
 import { databasePath, dataSourceOptions } from './data-source-options';
+import { openDataSourceHoldingDataDir } from './held-data-source';
 
 /** SQLite through TypeORM; schema only through migrations, which run at start. */
 @Module({
@@ -11,7 +13,10 @@ import { databasePath, dataSourceOptions } from './data-source-options';
       useFactory: (config: AppConfig) => ({
         ...dataSourceOptions(databasePath(config.dataDir)),
         migrationsRun: true,
+        // another process holding the data dir is an answer, not a glitch to retry
+        toRetry: (err: unknown) => !(err instanceof DataDirInUseError),
       }),
+      dataSourceFactory: (options) => openDataSourceHoldingDataDir(options!),
     }),
   ],
 })

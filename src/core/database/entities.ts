@@ -12,6 +12,8 @@ import { EventEntity } from '../../modules/events/ledger/event.entity';
 import { LedgerAnchorEntity } from '../../modules/events/ledger/ledger-anchor.entity';
 import { MetricSampleEntity } from '../../modules/operator/metric-sample.entity';
 import { OperatorSettingEntity } from '../../modules/operator/operator-setting.entity';
+import { ShubJobEntity } from '../../modules/shubniggurath/shub-job.entity';
+import { SpawnerRunEntity } from '../../modules/spawner/spawner-run.entity';
 import { ModuleStateEntity } from '../registry/module-state.entity';
 
 /** Every TypeORM entity of VX11; the migrations in migrations/ must match these exactly. */
@@ -31,4 +33,6 @@ export const ENTITIES = [
   HealthHistoryEntity,
   IncidentEntity,
   MaintenanceRunEntity,
+  SpawnerRunEntity,
+  ShubJobEntity,
 ];

@@ -19,6 +19,7 @@ describe('table owners', () => {
   it('answers unknown for a table nobody declared and lists a module’s tables', () => {
     expect(tableOwner('no_such_table')).toBe('unknown');
     expect(tablesOwnedBy('hermes').sort()).toEqual(['hermes_engines', 'provider_usage']);
-    expect(tablesOwnedBy('spawner')).toEqual([]);
+    expect(tablesOwnedBy('spawner')).toEqual(['spawner_runs']);
+    expect(tablesOwnedBy('tentaculo_link')).toEqual([]);
   });
 });

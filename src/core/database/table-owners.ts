@@ -20,6 +20,8 @@ export const TABLE_OWNERS: Readonly<Record<string, string>> = {
   metric_samples: 'operator',
   events: 'events',
   ledger_anchor: 'events',
+  spawner_runs: 'spawner',
+  shub_jobs: 'shubniggurath',
 };
 
 export function tableOwner(table: string): string {

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { currentCorrelationId } from '../correlation/correlation';
+import { guarded } from '../util/guarded';
 
 export type Severity = 'debug' | 'info' | 'warning' | 'error' | 'critical';
 
@@ -25,10 +26,18 @@ export type EventListener = (event: VxEvent) => void | Promise<void>;
 @Injectable()
 export class EventBus {
   private readonly logger = new Logger('EventBus');
-  private readonly listeners = new Set<EventListener>();
+  /** Each listener, wrapped so that its throw or rejection is logged and goes no further. */
+  private readonly listeners = new Map<EventListener, (event: VxEvent) => void>();
 
   subscribe(listener: EventListener): () => void {
-    this.listeners.add(listener);
+    if (!this.listeners.has(listener)) {
+      const deliver = guarded(
+        (event: VxEvent) => `listener on ${event.type}`,
+        (event: VxEvent) => listener(event),
+        { logger: this.logger },
+      );
+      this.listeners.set(listener, deliver);
+    }
     return () => this.listeners.delete(listener);
   }
 
@@ -54,17 +63,6 @@ export class EventBus {
   }
 
   publish(event: VxEvent): void {
-    for (const listener of this.listeners) {
-      try {
-        const result = listener(event);
-        if (result instanceof Promise) result.catch((err) => this.warn(event, err));
-      } catch (err) {
-        this.warn(event, err);
-      }
-    }
-  }
-
-  private warn(event: VxEvent, err: unknown): void {
-    this.logger.warn(`listener failed on ${event.type}: ${(err as Error).message}`);
+    for (const deliver of [...this.listeners.values()]) deliver(event);
   }
 }

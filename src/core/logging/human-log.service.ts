@@ -1,7 +1,8 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { createWriteStream, mkdirSync, WriteStream } from 'node:fs';
+import { createWriteStream, WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { AppConfig } from '../config/app-config';
+import { ensurePrivateDir, makePrivate, PRIVATE_FILE_MODE } from '../database/file-modes';
 
 /** The three human-readable logs of CONTRACT §2. */
 export type HumanLogName = 'architect' | 'health_monitor' | 'alerts';
@@ -36,8 +37,10 @@ export class HumanLogService implements OnApplicationShutdown {
   private stream(name: HumanLogName): WriteStream {
     let stream = this.streams.get(name);
     if (!stream) {
-      mkdirSync(this.config.logsDir, { recursive: true });
-      stream = createWriteStream(this.path(name), { flags: 'a' });
+      // events and chat decisions: owner-only, also when the file or dir was already there
+      ensurePrivateDir(this.config.logsDir);
+      makePrivate(this.path(name), PRIVATE_FILE_MODE);
+      stream = createWriteStream(this.path(name), { flags: 'a', mode: PRIVATE_FILE_MODE });
       stream.on('error', () => undefined); // a full disk must not crash the process
       this.streams.set(name, stream);
     }

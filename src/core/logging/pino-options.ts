@@ -1,43 +1,169 @@
-import { RequestMethod } from '@nestjs/common';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isatty } from 'node:tty';
 import type { Params } from 'nestjs-pino';
+import pino, { DestinationStream, Logger, LoggerOptions } from 'pino';
+import type { Options as PinoHttpOptions } from 'pino-http';
+import pretty from 'pino-pretty';
 import { AppConfig } from '../config/app-config';
 
-/** Header values that must never reach a log line. */
+const CENSOR = '[redacted]';
+
+/** Header values and fields that must never reach a log line, wherever they are nested. */
+const SECRET_HEADERS = [
+  'authorization',
+  '["x-vx11-token"]',
+  'cookie',
+  '["sec-websocket-protocol"]',
+];
 export const REDACTED_PATHS = [
-  'req.headers["x-vx11-token"]',
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["sec-websocket-protocol"]',
+  ...SECRET_HEADERS.flatMap((h) => {
+    const key = h.startsWith('[') ? h : `.${h}`;
+    return [`headers${key}`, `*.headers${key}`];
+  }),
+  'token',
+  '*.token',
 ];
 
-/** nestjs-pino setup: JSON to stdout, our correlation id as `correlation_id`, /health unlogged. */
-export function pinoParams(config: AppConfig): Params {
+/** Query parameters whose values are credentials (the live feeds take `?token=`). */
+const SECRET_QUERY_PARAM = /^(token|access_token|api_key|apikey|key|password|secret)$/i;
+
+/** Nest's boot chatter (one line per module and per route): useful when debugging, noise at info. */
+const BOOT_NOISE_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer']);
+
+/** Polled by probes and scrapers every few seconds: logged at debug, never at info. */
+const PROBE_PATHS = new Set(['/health', '/metrics']);
+
+type RawRequest = IncomingMessage & { originalUrl?: string; id?: unknown };
+
+/** The URL as logged: path and query, with credential-bearing query values replaced. */
+export function redactUrl(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const query = url
+    .slice(q + 1)
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      const name = eq < 0 ? pair : pair.slice(0, eq);
+      return SECRET_QUERY_PARAM.test(safeDecode(name)) ? `${name}=${CENSOR}` : pair;
+    })
+    .join('&');
+  return `${url.slice(0, q)}?${query}`;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return text;
+  }
+}
+
+function rawUrl(req: RawRequest): string {
+  return req.originalUrl ?? req.url ?? '';
+}
+
+function isProbe(req: RawRequest): boolean {
+  return PROBE_PATHS.has(rawUrl(req).split('?')[0]);
+}
+
+/** The fields of one request line: no headers, no body, no secrets. */
+function requestFields(req: RawRequest, res: ServerResponse, durationMs: unknown) {
   return {
-    exclude: [{ method: RequestMethod.GET, path: 'health' }],
-    pinoHttp: {
-      level: config.logLevel,
-      genReqId: (req) => String(req.id),
-      customAttributeKeys: { reqId: 'correlation_id' },
-      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-      autoLogging: {
-        ignore: (req: IncomingMessage & { originalUrl?: string }) =>
-          (req.originalUrl ?? req.url) === '/health',
-      },
-      serializers: {
-        // Query strings may carry an SSE token: log the path only.
-        req: (req: {
-          id: string;
-          method: string;
-          url: string;
-          headers: Record<string, unknown>;
-        }) => ({
-          id: req.id,
-          method: req.method,
-          url: req.url.split('?')[0],
-          headers: req.headers,
-        }),
-      },
-    },
+    method: req.method,
+    url: redactUrl(rawUrl(req)),
+    status_code: res.statusCode,
+    duration_ms: durationMs,
+    remote_address: req.socket?.remoteAddress,
   };
+}
+
+function requestMessage(req: RawRequest, res: ServerResponse, durationMs: number): string {
+  const aborted = req.readableAborted || !res.writableEnded;
+  const line = `${req.method} ${redactUrl(rawUrl(req))} ${res.statusCode} ${durationMs}ms`;
+  return aborted ? `${line} (aborted)` : line;
+}
+
+/** Sends Nest's per-module and per-route boot lines to debug (they arrive as info). */
+function demoteBootNoise(
+  this: Logger,
+  args: Parameters<pino.LogFn>,
+  method: pino.LogFn,
+  level: number,
+): void {
+  const first = args[0] as { context?: unknown } | undefined;
+  const noisy =
+    level === this.levels.values.info &&
+    typeof first === 'object' &&
+    first !== null &&
+    BOOT_NOISE_CONTEXTS.has(String(first.context));
+  if (noisy) {
+    (this.debug as (...a: unknown[]) => void)(...args);
+    return;
+  }
+  method.apply(this, args);
+}
+
+/**
+ * The one line shape of every VX11 log: `{"level":"info","time":"<ISO-8601>","pid":…,"msg":…}`
+ * plus fields. Shared by the app logger and by anything that logs outside Nest (main.ts).
+ */
+export function baseLoggerOptions(level: string): LoggerOptions {
+  return {
+    level,
+    base: { pid: process.pid },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+    redact: { paths: REDACTED_PATHS, censor: CENSOR },
+    hooks: { logMethod: demoteBootNoise },
+  };
+}
+
+/**
+ * JSON lines on `fd`, or pino-pretty's coloured lines when `fd` is a terminal (a person is
+ * reading). Synchronous, so the last lines before a process exit are not lost.
+ */
+export function logDestination(fd: number): DestinationStream {
+  if (isatty(fd)) {
+    return pretty({
+      destination: fd,
+      sync: true,
+      translateTime: 'SYS:HH:MM:ss.l',
+      ignore: 'pid,hostname,context',
+      messageFormat: '{if context}[{context}] {end}{msg}',
+      singleLine: true,
+    });
+  }
+  return pino.destination({ fd, sync: true });
+}
+
+/** A logger in the VX11 line shape, for code that runs outside Nest (main.ts, before the app). */
+export function createProcessLogger(level = 'info', fd = 1): Logger {
+  return pino(baseLoggerOptions(level), logDestination(fd));
+}
+
+/**
+ * nestjs-pino setup: one root logger on stdout for Nest, the app and the request lines. A request
+ * line carries method, URL (credentials in the query redacted), status, duration, correlation id
+ * and remote address; `/health` and `/metrics` only at debug.
+ */
+export function pinoParams(config: AppConfig): Params {
+  const pinoHttp: PinoHttpOptions<RawRequest, ServerResponse> = {
+    logger: createProcessLogger(config.logLevel, 1),
+    genReqId: (req) => String(req.id),
+    customAttributeKeys: { reqId: 'correlation_id' },
+    // In-request app logs carry the correlation id only, not the whole request.
+    quietReqLogger: true,
+    quietResLogger: true,
+    customLogLevel: (req) => (isProbe(req) ? 'debug' : 'info'),
+    customSuccessObject: (req, res, val: { responseTime: number }) =>
+      requestFields(req, res, val.responseTime),
+    customErrorObject: (req, res, err, val: { responseTime: number }) => ({
+      ...requestFields(req, res, val.responseTime),
+      err,
+    }),
+    customSuccessMessage: (req, res, responseTime) => requestMessage(req, res, responseTime),
+    customErrorMessage: (req, res) => `${req.method} ${redactUrl(rawUrl(req))} ${res.statusCode}`,
+  };
+  return { pinoHttp: pinoHttp as PinoHttpOptions };
 }

@@ -1,6 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
+const PREFIX = 'vx11_';
+
+/**
+ * prom-client's defaults include three gauges named `*_total`, which Prometheus reserves for
+ * counters (`promtool check metrics` flags them). Each is the sum of its per-type gauge
+ * (`nodejs_active_handles{type}` and so on), so nothing is lost by leaving them out.
+ */
+const MISNAMED_DEFAULT_GAUGES = [
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources_total',
+];
+
 /**
  * One prom-client registry per app instance (tests boot several apps in one process, so the
  * global default registry would collide). Modules add their own metrics to `registry`.
@@ -11,7 +24,8 @@ export class MetricsService {
   readonly httpDuration: Histogram<'method' | 'route' | 'status_code'>;
 
   constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'vx11_' });
+    collectDefaultMetrics({ register: this.registry, prefix: PREFIX });
+    for (const name of MISNAMED_DEFAULT_GAUGES) this.registry.removeSingleMetric(PREFIX + name);
     this.httpDuration = new Histogram({
       name: 'vx11_http_request_duration_seconds',
       help: 'HTTP request duration by route pattern and status',

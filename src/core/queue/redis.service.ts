@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import Redis, { RedisOptions } from 'ioredis';
 import { AppConfig } from '../config/app-config';
+import { describeError } from '../util/guarded';
 import { withTimeout } from '../util/with-timeout';
 import { redisOptionsFromUrl } from './redis-options';
 
@@ -12,6 +13,8 @@ export interface RedisStatus {
 }
 
 const PING_TIMEOUT_MS = 500;
+/** How long a client may take to say QUIT at shutdown before its socket is simply dropped. */
+const QUIT_TIMEOUT_MS = 1000;
 
 /**
  * The one Redis connection factory. A probe connection tracks whether Redis answers; the app
@@ -23,6 +26,7 @@ export class RedisService {
   private readonly baseOptions: RedisOptions;
   private readonly clients = new Set<Redis>();
   private readonly probe: Redis;
+  private readonly downListeners = new Set<() => void>();
   private up = false;
   private lastError: string | undefined;
   private since = new Date().toISOString();
@@ -75,6 +79,16 @@ export class RedisService {
     return this.up;
   }
 
+  /** Calls `listener` once, the next time Redis goes from up to down; returns the unsubscribe. */
+  onceDown(listener: () => void): () => void {
+    const once = () => {
+      this.downListeners.delete(once);
+      listener();
+    };
+    this.downListeners.add(once);
+    return () => this.downListeners.delete(once);
+  }
+
   /** Pings Redis (bounded) and reports up/down with latency or the last error. */
   async status(): Promise<RedisStatus> {
     if (!this.up)
@@ -89,18 +103,16 @@ export class RedisService {
     }
   }
 
-  /** Closes every client; called by QueueService after its queues and workers are closed. */
+  /**
+   * Closes every client; called by QueueService after its queues and workers are closed.
+   * Bounded: a connected client says QUIT (for at most QUIT_TIMEOUT_MS), any other is dropped
+   * at once, since a QUIT queued for a Redis that is down would wait for its return.
+   */
   async close(): Promise<void> {
-    await Promise.all(
-      [...this.clients].map(async (client) => {
-        try {
-          await client.quit();
-        } catch {
-          client.disconnect();
-        }
-      }),
-    );
+    const clients = [...this.clients];
     this.clients.clear();
+    this.downListeners.clear();
+    await Promise.all(clients.map((client) => closeClient(client)));
   }
 
   private mark(up: boolean): void {
@@ -112,6 +124,25 @@ export class RedisService {
       this.logger.log('Redis connected');
     } else {
       this.logger.warn(`Redis unreachable (${this.lastError ?? 'connection closed'}); retrying`);
+      for (const listener of [...this.downListeners]) {
+        try {
+          listener();
+        } catch (err) {
+          this.logger.error(`a Redis-down listener failed: ${describeError(err)}`);
+        }
+      }
     }
   }
+}
+
+async function closeClient(client: Redis): Promise<void> {
+  if (client.status === 'ready') {
+    try {
+      await withTimeout(client.quit(), QUIT_TIMEOUT_MS, 'redis quit');
+      return;
+    } catch {
+      // fall through: drop the socket
+    }
+  }
+  client.disconnect();
 }

@@ -21,6 +21,11 @@ export interface HealthReport {
  */
 export interface ModuleLifecycle {
   readonly name: string;
+  /**
+   * The longest activate() or deactivate() may take (they run under madre's power lock); past
+   * it the module is marked failed and the lock released. Unset: madre's default (15 s).
+   */
+  readonly stepTimeoutMs?: number;
   activate(): Promise<void>;
   deactivate(): Promise<void>;
   health(): Promise<HealthReport>;

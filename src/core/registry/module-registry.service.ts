@@ -4,22 +4,31 @@ import { ModuleLifecycle, ModuleState } from './lifecycle';
 import { MODULE_CATALOG, ModuleMeta } from './module-catalog';
 
 export interface ModuleEntry {
-  meta: ModuleMeta;
+  readonly meta: ModuleMeta;
   /** Legacy port(s) from config; topology metadata only. */
-  port: number | number[] | null;
-  state: ModuleState;
-  since: string;
-  lastError: string | null;
-  lifecycle?: ModuleLifecycle;
+  readonly port: number | number[] | null;
+  readonly state: ModuleState;
+  readonly since: string;
+  readonly lastError: string | null;
+  readonly lifecycle?: ModuleLifecycle;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** The one way to change a module's state; held by madre's power service alone. */
+export interface ModuleStateWriter {
+  set(name: string, state: ModuleState, since: string, lastError?: string | null): void;
 }
 
 /**
  * The in-process module registry: metadata, current state and lifecycle handle of each module.
- * State is read by anyone but written only through madre's power service (see setState).
+ * Anyone reads state; only the holder of the state writer changes it, and there is one
+ * writer: the first claimStateWriter() gets it (madre's power service), a second claim throws.
  */
 @Injectable()
 export class ModuleRegistry {
-  private readonly entries = new Map<string, ModuleEntry>();
+  private readonly entries = new Map<string, Mutable<ModuleEntry>>();
+  private writerClaimed = false;
 
   constructor(config: AppConfig) {
     const now = new Date().toISOString();
@@ -65,15 +74,21 @@ export class ModuleRegistry {
     return Object.fromEntries(this.list().map((e) => [e.meta.name, e.state]));
   }
 
-  /** Only madre's power service calls this; it persists and announces the change. */
-  setState(name: string, state: ModuleState, since: string, lastError: string | null = null): void {
-    const entry = this.require(name);
-    entry.state = state;
-    entry.since = since;
-    entry.lastError = lastError;
+  /** Hands out the module state writer, once; madre's power service claims it at construction. */
+  claimStateWriter(): ModuleStateWriter {
+    if (this.writerClaimed) throw new Error('the module state writer was already claimed');
+    this.writerClaimed = true;
+    return {
+      set: (name, state, since, lastError = null) => {
+        const entry = this.require(name);
+        entry.state = state;
+        entry.since = since;
+        entry.lastError = lastError;
+      },
+    };
   }
 
-  private require(name: string): ModuleEntry {
+  private require(name: string): Mutable<ModuleEntry> {
     const entry = this.entries.get(name);
     if (!entry) throw new Error(`Unknown module: ${name}`);
     return entry;

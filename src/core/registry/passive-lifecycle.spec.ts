@@ -4,8 +4,9 @@ import { ModuleRegistry } from './module-registry.service';
 
 describe('PassiveLifecycle health', () => {
   const registry = new ModuleRegistry({ legacyPorts: {} } as unknown as AppConfig);
-  registry.setState('hermes', 'active', new Date().toISOString());
-  registry.setState('mcp', 'active', new Date().toISOString());
+  const states = registry.claimStateWriter();
+  states.set('hermes', 'active', new Date().toISOString());
+  states.set('mcp', 'active', new Date().toISOString());
 
   it('reads each table the module owns', async () => {
     const seen: string[] = [];

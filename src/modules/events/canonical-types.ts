@@ -25,6 +25,15 @@ export const VX11_EVENT_TYPES: readonly string[] = [
   'incident.resolved',
   'chat.completed',
   'maintenance.completed',
+  'spawn.started',
+  'spawn.output',
+  'spawn.finished',
+  'shub.job.queued',
+  'shub.job.started',
+  'shub.job.completed',
+  'shub.job.failed',
+  'shub.job.cancelled',
+  'shub.job.interrupted',
 ];
 
 export function isCanonicalType(type: string): boolean {

@@ -1,5 +1,6 @@
-import { Body, Controller, Get, Post, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, Post, Req, UseInterceptors } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
 import { ApiError } from '../../core/errors/api-error';
 import { IngestEventDto } from './dto/ingest-event.dto';
 import { PayloadDepthInterceptor } from './dto/payload-depth.interceptor';
@@ -22,8 +23,13 @@ export class EventsController {
       'Canonical types (CONTRACT §6) must carry their payload fields (422 naming them); other types are stored with canonical:false. Answered after the event is committed.',
   })
   @ApiResponse({ status: 201, description: '{status:"received", event_id, canonical}' })
-  ingest(@Body() body: IngestEventDto) {
-    return this.events.ingest(body);
+  @ApiResponse({
+    status: 429,
+    description:
+      'Over the per-address rate (events.ingestRatePerSec, bursts of events.ingestBurst) or too many events awaiting their commit (events.ingestMaxPending); Retry-After says when to try again',
+  })
+  ingest(@Body() body: IngestEventDto, @Req() request: FastifyRequest) {
+    return this.events.ingest(body, request.ip);
   }
 
   @Get('events/ledger/verify')

@@ -16,6 +16,7 @@ import { EventFilter } from './event-filter';
 import { EventView, viewOfRow } from './event-view';
 import { EventsMetrics, Origin } from './events-metrics';
 import { FeedHub } from './feeds/feed-hub';
+import { IngestLimiter } from './ingest-limiter';
 import { canonicalJson } from './ledger/canonical-json';
 import { LedgerStore } from './ledger/ledger-store';
 import { LedgerWriteError, LedgerWriter } from './ledger/ledger-writer';
@@ -41,6 +42,7 @@ export class EventsService
   implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown
 {
   private readonly logger = new Logger('Events');
+  private readonly limiter: IngestLimiter;
 
   constructor(
     private readonly bus: EventBus,
@@ -49,7 +51,13 @@ export class EventsService
     private readonly hub: FeedHub,
     private readonly metrics: EventsMetrics,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.limiter = new IngestLimiter({
+      ratePerSec: config.events.ingestRatePerSec,
+      burst: config.events.ingestBurst,
+      maxPending: config.events.ingestMaxPending,
+    });
+  }
 
   onModuleInit(): void {
     this.writer.onCommit((views, seconds) => {
@@ -69,8 +77,12 @@ export class EventsService
     await this.writer.close();
   }
 
-  /** POST /events/ingest: 413 over the payload limit, 422 on a bad canonical payload. */
-  async ingest(dto: IngestEventDto): Promise<IngestResult> {
+  /**
+   * POST /events/ingest: 429 over the client's rate or with too many events awaiting their
+   * commit, 413 over the payload limit, 422 on a bad canonical payload.
+   */
+  async ingest(dto: IngestEventDto, clientAddress: string): Promise<IngestResult> {
+    this.admit(clientAddress);
     const payloadText = canonicalJson(dto.payload);
     const size = Buffer.byteLength(payloadText, 'utf8');
     const limit = this.config.events.payloadLimitBytes;
@@ -105,8 +117,31 @@ export class EventsService
       payload: dto.payload,
       canonical,
     };
-    await this.persist(event, payloadText, 'ingest');
+    const settled = this.limiter.track();
+    try {
+      await this.persist(event, payloadText, 'ingest');
+    } finally {
+      settled();
+    }
     return { status: 'received', event_id: event.event_id, canonical };
+  }
+
+  private admit(clientAddress: string): void {
+    const verdict = this.limiter.admit(clientAddress);
+    if (verdict.allowed) return;
+    const { ingestRatePerSec, ingestBurst, ingestMaxPending } = this.config.events;
+    const message =
+      verdict.scope === 'client'
+        ? `More than ${ingestRatePerSec} events a second (bursts of ${ingestBurst}) from this client address`
+        : `${ingestMaxPending} ingested events are already waiting for the ledger; try again shortly`;
+    throw new ApiError(
+      429,
+      verdict.scope === 'client' ? 'rate_limited' : 'ingest_backlog_full',
+      message,
+      undefined,
+      { retry_after: verdict.retryAfterSec, limit_scope: verdict.scope },
+      { 'retry-after': String(verdict.retryAfterSec) },
+    );
   }
 
   list(filter: EventFilter, before: number | undefined, limit: number): EventPage {

@@ -1,21 +1,25 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { AppConfig } from '../../core/config/app-config';
 import { ApiError } from '../../core/errors/api-error';
+import { ApiKeyEnvPolicy } from './api-key-env-policy';
 import { EngineEntity } from './engine.entity';
 import { Provider } from './provider';
 
 /** Every provider VX11 may call: the ones in config plus engines registered at runtime. */
 @Injectable()
 export class EngineRegistry implements OnModuleInit {
+  private readonly logger = new Logger('Hermes');
   private readonly fromConfig: Provider[];
   private runtime = new Map<string, Provider>();
+  readonly keyPolicy: ApiKeyEnvPolicy;
 
   constructor(
     config: AppConfig,
     @InjectRepository(EngineEntity) private readonly engines: Repository<EngineEntity>,
   ) {
+    this.keyPolicy = new ApiKeyEnvPolicy(config);
     this.fromConfig = config.providers.map((p) => ({
       ...p,
       priority: p.priority ?? 0,
@@ -48,6 +52,17 @@ export class EngineRegistry implements OnModuleInit {
         `An engine named ${engine.name} is already registered`,
       );
     }
+    if (engine.api_key_env) {
+      const verdict = this.keyPolicy.check(engine.api_key_env);
+      if (!verdict.allowed) {
+        throw new ApiError(
+          422,
+          'api_key_env_not_allowed',
+          `${verdict.reason}: ${ApiKeyEnvPolicy.RULE}`,
+          [{ field: 'api_key_env', errors: [verdict.reason] }],
+        );
+      }
+    }
     const row: EngineEntity = { ...engine, models: null, created_at: new Date().toISOString() };
     await this.engines.insert(row);
     const provider = this.fromRow(row);
@@ -77,13 +92,23 @@ export class EngineRegistry implements OnModuleInit {
     if (provider.source === 'runtime') await this.engines.update({ name }, { models });
   }
 
+  /**
+   * An engine stored before the key policy (or under an older config) may name a variable it
+   * may not use now: it keeps working, without a key, and says why.
+   */
   private fromRow(row: EngineEntity): Provider {
+    const verdict = row.api_key_env ? this.keyPolicy.check(row.api_key_env) : undefined;
+    const refused = verdict && !verdict.allowed ? verdict.reason : null;
+    if (refused) {
+      this.logger.warn(`engine ${row.name}: no API key will be sent (${refused})`);
+    }
     return {
       name: row.name,
       tier: row.tier,
       base_url: row.base_url,
       model: row.model,
       api_key_env: row.api_key_env,
+      api_key_refused: refused,
       timeout_ms: row.timeout_ms,
       priority: row.priority,
       daily_token_budget: row.daily_token_budget,

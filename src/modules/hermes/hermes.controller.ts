@@ -75,7 +75,12 @@ export class HermesController {
       base_url: p.base_url,
       model: p.model,
       api_key_env: p.api_key_env ?? null,
-      api_key_present: p.api_key_env ? Boolean(process.env[p.api_key_env]) : false,
+      // only for a variable the engine may use: the presence of any other is nobody's business
+      api_key_present:
+        this.engines.keyPolicy.allows(p.api_key_env) && !p.api_key_refused
+          ? Boolean(process.env[p.api_key_env])
+          : false,
+      api_key_refused: p.api_key_refused ?? null,
       timeout_ms: p.timeout_ms ?? null,
       priority: p.priority,
       daily_token_budget: p.daily_token_budget ?? null,

@@ -1,3 +1,4 @@
+import { isReservedEnvName } from '../../core/config/reserved-env';
 import { ChatTurn, Completion, Provider, ProviderError } from './provider';
 
 interface ChatCompletionResponse {
@@ -6,9 +7,16 @@ interface ChatCompletionResponse {
   usage?: { total_tokens?: number; prompt_tokens?: number; completion_tokens?: number };
 }
 
+/** The provider's API key, unless its variable was refused or is one of VX11's own. */
+function apiKeyOf(provider: Provider): string | undefined {
+  const name = provider.api_key_env;
+  if (!name || provider.api_key_refused || isReservedEnvName(name)) return undefined;
+  return process.env[name];
+}
+
 function headersFor(provider: Provider): Record<string, string> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
-  const key = provider.api_key_env ? process.env[provider.api_key_env] : undefined;
+  const key = apiKeyOf(provider);
   if (key) headers.authorization = `Bearer ${key}`;
   return headers;
 }

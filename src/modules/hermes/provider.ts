@@ -5,6 +5,8 @@ export interface Provider {
   base_url: string;
   model: string;
   api_key_env?: string | null;
+  /** Set when `api_key_env` names a variable engines may not use: no key is ever sent then. */
+  api_key_refused?: string | null;
   timeout_ms?: number | null;
   priority: number;
   daily_token_budget?: number | null;

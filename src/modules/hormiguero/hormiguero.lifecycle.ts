@@ -1,13 +1,15 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../../core/config/app-config';
 import { HealthReport, ModuleLifecycle } from '../../core/registry/lifecycle';
 import { ModuleRegistry } from '../../core/registry/module-registry.service';
+import { guarded } from '../../core/util/guarded';
 import { PressureAnt, PressureReading } from './pressure-ant';
 
 /** Hormiguero owns the queen: a scheduler that sends the ants out every scan interval. */
 @Injectable()
 export class HormigueroLifecycle implements ModuleLifecycle, OnModuleInit {
   readonly name = 'hormiguero';
+  private readonly logger = new Logger('Hormiguero');
   private queen: NodeJS.Timeout | undefined;
   private readonly pressureAnt = new PressureAnt();
   private last: PressureReading | undefined;
@@ -35,7 +37,11 @@ export class HormigueroLifecycle implements ModuleLifecycle, OnModuleInit {
     this.activatedAt = Date.now();
     this.last = undefined;
     this.pressureAnt.start();
-    this.queen = setInterval(() => this.scan(), this.intervalMs);
+    // A failed scan is logged; health() reports the queen stalled if scans keep failing.
+    this.queen = setInterval(
+      guarded('pressure scan', () => this.scan(), { logger: this.logger }),
+      this.intervalMs,
+    );
     this.queen.unref();
   }
 

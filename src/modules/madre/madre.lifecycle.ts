@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Job, Worker } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { withCorrelationId } from '../../core/correlation/correlation';
-import { QueueName } from '../../core/queue/queue-names';
+import { JobHandlers } from '../../core/queue/job-handlers';
+import { JobName, QueueName } from '../../core/queue/queue-names';
 import { QueueService } from '../../core/queue/queue.service';
 import { RedisService } from '../../core/queue/redis.service';
 import { HealthReport, ModuleLifecycle } from '../../core/registry/lifecycle';
@@ -13,9 +14,6 @@ import { ChatJobData } from '../switch/chat-job';
 import { ArchitectCycle } from './health/architect-cycle.service';
 import { HealthSchedule } from './health/health.schedule';
 import { MaintenanceScheduler } from './maintenance/maintenance.scheduler';
-import { WindowExpiryScheduler } from './window-expiry.scheduler';
-
-export const MADRE_CHAT_CONCURRENCY = 16;
 
 /**
  * Madre owns the power queue worker (window expiry jobs), the madre queue worker (its own chat
@@ -31,7 +29,7 @@ export class MadreLifecycle implements ModuleLifecycle, OnModuleInit {
   constructor(
     private readonly registry: ModuleRegistry,
     private readonly queues: QueueService,
-    private readonly expiry: WindowExpiryScheduler,
+    private readonly jobHandlers: JobHandlers,
     private readonly router: TierRouter,
     private readonly redis: RedisService,
     private readonly healthSchedule: HealthSchedule,
@@ -42,19 +40,12 @@ export class MadreLifecycle implements ModuleLifecycle, OnModuleInit {
 
   onModuleInit(): void {
     this.registry.attach(this);
+    this.jobHandlers.register(QueueName.Madre, JobName.Chat, (job: Job<ChatJobData>) => this.chat(job));
   }
 
   async activate(): Promise<void> {
-    this.worker ??= this.queues.startWorker(QueueName.Power, (job) => this.expiry.process(job), {
-      concurrency: 4,
-    });
-    this.chatWorker ??= this.queues.startWorker(
-      QueueName.Madre,
-      (job: Job<ChatJobData>) => this.chat(job),
-      {
-        concurrency: MADRE_CHAT_CONCURRENCY,
-      },
-    );
+    this.worker ??= this.queues.startWorker(QueueName.Power);
+    this.chatWorker ??= this.queues.startWorker(QueueName.Madre);
     this.healthSchedule.start();
     this.maintenance.start();
     this.architect.start();

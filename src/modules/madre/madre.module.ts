@@ -9,6 +9,7 @@ import {
   MAINTENANCE_ENTITIES,
   MAINTENANCE_PROVIDERS,
 } from './maintenance';
+import { HealthMonitor } from './health/health-monitor.service';
 import { IncidentService } from './health/incident.service';
 import { RetentionHooks } from './maintenance/retention-hooks';
 import { MadreChatController } from './madre-chat.controller';
@@ -57,6 +58,13 @@ import { WindowService } from './window.service';
     ...HEALTH_PROVIDERS,
     ...MAINTENANCE_PROVIDERS,
   ],
-  exports: [PowerService, WindowService, ModulePowerService, IncidentService, RetentionHooks],
+  exports: [
+    PowerService,
+    WindowService,
+    ModulePowerService,
+    IncidentService,
+    RetentionHooks,
+    HealthMonitor,
+  ],
 })
 export class MadreModule {}

@@ -4,10 +4,20 @@ import { Repository } from 'typeorm';
 import { currentCorrelationId } from '../../core/correlation/correlation';
 import { EventBus } from '../../core/events/event-bus.service';
 import { HumanLogService } from '../../core/logging/human-log.service';
-import { ModuleState } from '../../core/registry/lifecycle';
-import { ModuleRegistry } from '../../core/registry/module-registry.service';
+import { ModuleLifecycle, ModuleState } from '../../core/registry/lifecycle';
+import { ModuleRegistry, ModuleStateWriter } from '../../core/registry/module-registry.service';
 import { ModuleStateEntity } from '../../core/registry/module-state.entity';
+import { describeError } from '../../core/util/guarded';
+import { withTimeout } from '../../core/util/with-timeout';
 import { PowerEventEntity } from './power-event.entity';
+
+/**
+ * The longest a module's activate() or deactivate() may take unless its lifecycle says
+ * otherwise. They run under madre's power lock, so a step that hangs must not hold every later
+ * window and policy change: the module is marked failed instead. A worker's drain (5 s) and
+ * force close fit well within it.
+ */
+export const LIFECYCLE_STEP_TIMEOUT_MS = 15_000;
 
 /**
  * The only writer of module state. Drives a module through off → starting → active and
@@ -18,6 +28,7 @@ import { PowerEventEntity } from './power-event.entity';
 export class ModulePowerService {
   private readonly logger = new Logger('Power');
   private readonly chains = new Map<string, Promise<unknown>>();
+  private readonly stateWriter: ModuleStateWriter;
 
   constructor(
     private readonly registry: ModuleRegistry,
@@ -25,7 +36,9 @@ export class ModulePowerService {
     private readonly humanLog: HumanLogService,
     @InjectRepository(ModuleStateEntity) private readonly states: Repository<ModuleStateEntity>,
     @InjectRepository(PowerEventEntity) private readonly history: Repository<PowerEventEntity>,
-  ) {}
+  ) {
+    this.stateWriter = registry.claimStateWriter();
+  }
 
   /** Starts a module; resolves true when it is active (already active counts). */
   activate(name: string, reason: string): Promise<boolean> {
@@ -36,9 +49,9 @@ export class ModulePowerService {
       await this.transition(name, 'starting', reason);
       try {
         if (!lifecycle) throw new Error('module has no lifecycle attached');
-        await lifecycle.activate();
+        await withTimeout(lifecycle.activate(), stepTimeout(lifecycle), `${name} activate`);
       } catch (err) {
-        await this.transition(name, 'failed', reason, (err as Error).message);
+        await this.transition(name, 'failed', reason, messageOf(err));
         return false;
       }
       await this.transition(name, 'active', reason);
@@ -54,9 +67,11 @@ export class ModulePowerService {
       const lifecycle = this.registry.get(name).lifecycle;
       await this.transition(name, 'stopping', reason);
       try {
-        await lifecycle?.deactivate();
+        if (lifecycle) {
+          await withTimeout(lifecycle.deactivate(), stepTimeout(lifecycle), `${name} deactivate`);
+        }
       } catch (err) {
-        await this.transition(name, 'failed', reason, (err as Error).message);
+        await this.transition(name, 'failed', reason, messageOf(err));
         return false;
       }
       await this.transition(name, 'off', reason);
@@ -72,7 +87,7 @@ export class ModulePowerService {
   ): Promise<void> {
     const from = this.registry.state(name);
     const at = new Date().toISOString();
-    this.registry.setState(name, to, at, error);
+    this.stateWriter.set(name, to, at, error);
     const correlationId = currentCorrelationId() ?? null;
     await this.states.upsert({ name, state: to, since: at, last_error: error }, ['name']);
     await this.history.insert({
@@ -104,3 +119,8 @@ export class ModulePowerService {
     return next;
   }
 }
+
+const messageOf = (err: unknown) => (err instanceof Error ? err.message : describeError(err));
+
+const stepTimeout = (lifecycle: ModuleLifecycle) =>
+  lifecycle.stepTimeoutMs ?? LIFECYCLE_STEP_TIMEOUT_MS;

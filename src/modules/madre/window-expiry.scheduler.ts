@@ -1,16 +1,17 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Job } from 'bullmq';
-import { QueueName } from '../../core/queue/queue-names';
+import { JobHandlers } from '../../core/queue/job-handlers';
+import { JobName, QueueName } from '../../core/queue/queue-names';
 import { QueueService } from '../../core/queue/queue.service';
 import { RedisService } from '../../core/queue/redis.service';
+import { describeError, guarded } from '../../core/util/guarded';
 import { withTimeout } from '../../core/util/with-timeout';
 
-export const WINDOW_EXPIRE_JOB = 'window-expire';
 const ENQUEUE_TIMEOUT_MS = 1000;
 
 type ExpireHandler = (windowId: string) => Promise<void>;
 
-const jobIdFor = (windowId: string) => `${WINDOW_EXPIRE_JOB}-${windowId}`;
+const jobIdFor = (windowId: string) => `${JobName.WindowExpire}-${windowId}`;
 
 /**
  * Arms each window's deadline twice: a local timer (works with Redis down, fires on time) and
@@ -18,7 +19,7 @@ const jobIdFor = (windowId: string) => `${WINDOW_EXPIRE_JOB}-${windowId}`;
  * so whichever fires second does nothing.
  */
 @Injectable()
-export class WindowExpiryScheduler {
+export class WindowExpiryScheduler implements OnModuleInit {
   private readonly logger = new Logger('WindowExpiry');
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private handler: ExpireHandler | undefined;
@@ -26,7 +27,15 @@ export class WindowExpiryScheduler {
   constructor(
     private readonly queues: QueueService,
     private readonly redis: RedisService,
+    private readonly jobHandlers: JobHandlers,
   ) {}
+
+  /** The power queue's expiry jobs fire here (madre's lifecycle runs the worker). */
+  onModuleInit(): void {
+    this.jobHandlers.register(QueueName.Power, JobName.WindowExpire, (job: Job<{ window_id: string }>) =>
+      this.fire(job.data.window_id),
+    );
+  }
 
   onExpire(handler: ExpireHandler): void {
     this.handler = handler;
@@ -37,20 +46,27 @@ export class WindowExpiryScheduler {
     const delay = Math.max(0, deadlineMs - Date.now());
     this.timers.set(
       windowId,
-      setTimeout(() => {
-        this.timers.delete(windowId);
-        void this.fire(windowId);
-      }, delay),
+      setTimeout(
+        guarded(
+          `expiry timer of window ${windowId}`,
+          () => {
+            this.timers.delete(windowId);
+            return this.fire(windowId);
+          },
+          { logger: this.logger },
+        ),
+        delay,
+      ),
     );
     if (!this.redis.isUp()) return;
     withTimeout(
       this.queues
         .queue(QueueName.Power)
-        .add(WINDOW_EXPIRE_JOB, { window_id: windowId }, { jobId: jobIdFor(windowId), delay }),
+        .add(JobName.WindowExpire, { window_id: windowId }, { jobId: jobIdFor(windowId), delay }),
       ENQUEUE_TIMEOUT_MS,
-    ).catch((err: Error) =>
+    ).catch((err: unknown) =>
       this.logger.warn(
-        `expiry job for ${windowId} not queued (${err.message}); local timer stands`,
+        `expiry job for ${windowId} not queued (${describeError(err)}); local timer stands`,
       ),
     );
   }
@@ -68,17 +84,11 @@ export class WindowExpiryScheduler {
     for (const id of [...this.timers.keys()]) this.clearTimer(id);
   }
 
-  /** The power-queue worker's handler for expiry jobs. */
-  async process(job: Job<{ window_id: string }>): Promise<void> {
-    if (job.name !== WINDOW_EXPIRE_JOB) throw new Error(`unknown power job ${job.name}`);
-    await this.fire(job.data.window_id);
-  }
-
   private async fire(windowId: string): Promise<void> {
     try {
       await this.handler?.(windowId);
     } catch (err) {
-      this.logger.error(`closing expired window ${windowId} failed: ${(err as Error).message}`);
+      this.logger.error(`closing expired window ${windowId} failed: ${describeError(err)}`);
     }
   }
 

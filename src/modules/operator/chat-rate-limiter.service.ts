@@ -5,70 +5,122 @@ import { RedisService } from '../../core/queue/redis.service';
 import { withTimeout } from '../../core/util/with-timeout';
 
 const REDIS_TIMEOUT_MS = 250;
-/** INCR the window's counter, start its expiry on the first hit, return count and ms left. */
+const MEMORY_SWEEP_OVER = 10_000;
+/** Past this many windows in memory the oldest go first, whatever a flood sends. */
+const MEMORY_MAX_KEYS = 100_000;
+/**
+ * INCR each key's window counter, start its expiry on the first hit; return count and ms left
+ * per key. Both counters move in one round trip, so a refused message counts on both.
+ */
 const HIT_SCRIPT = `
-local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-return {n, redis.call('PTTL', KEYS[1])}`;
+local out = {}
+for i, key in ipairs(KEYS) do
+  local n = redis.call('INCR', key)
+  if n == 1 then redis.call('PEXPIRE', key, ARGV[1]) end
+  out[#out + 1] = n
+  out[#out + 1] = redis.call('PTTL', key)
+end
+return out`;
+
+/** Which limit refused a message. */
+export type RateScope = 'session' | 'client';
 
 export interface RateDecision {
   allowed: boolean;
-  /** Seconds until the window resets (for Retry-After). */
+  /** The limit that refused (the first one over, session before client); undefined if allowed. */
+  scope?: RateScope;
+  /** The refusing limit's count per window. */
+  limit?: number;
+  /** Seconds until the refusing window resets (for Retry-After). */
   retryAfterSec: number;
 }
 
+interface Counted {
+  count: number;
+  msLeft: number;
+}
+
 /**
- * Chat messages per session per window (fixed window). Counted in Redis so the limit holds
- * across restarts; in memory while Redis is unreachable.
+ * Chat messages per window (fixed windows), counted twice: per session, and per client (the
+ * caller's address) so a fresh session_id per message cannot get around the session limit.
+ * Counted in Redis so the limits hold across restarts; in memory while Redis is unreachable.
  */
 @Injectable()
 export class ChatRateLimiter {
   private client: Redis | undefined;
   private readonly memory = new Map<string, { count: number; resetAt: number }>();
+  private nextSweepAt = 0;
 
   constructor(
     private readonly config: AppConfig,
     private readonly redis: RedisService,
   ) {}
 
-  async hit(sessionId: string): Promise<RateDecision> {
+  async hit(sessionId: string, clientAddress: string): Promise<RateDecision> {
     const windowMs = this.config.chat.rateWindowSec * 1000;
-    let count: number;
-    let msLeft: number;
+    const keys = [`chat:${sessionId}`, `chat-client:${clientAddress}`];
+    let counted: Counted[];
     try {
-      [count, msLeft] = await this.hitRedis(sessionId, windowMs);
+      counted = await this.hitRedis(keys, windowMs);
     } catch {
-      [count, msLeft] = this.hitMemory(sessionId, windowMs);
+      counted = this.hitMemoryBoth(keys, windowMs);
     }
+    const limits: Array<[RateScope, number]> = [
+      ['session', this.config.chat.rateLimit],
+      ['client', this.config.chat.clientRateLimit],
+    ];
+    const over = limits.findIndex(([, limit], i) => counted[i].count > limit);
+    const retryAfter = (c: Counted) => Math.max(1, Math.ceil(c.msLeft / 1000));
+    if (over < 0) return { allowed: true, retryAfterSec: retryAfter(counted[0]) };
     return {
-      allowed: count <= this.config.chat.rateLimit,
-      retryAfterSec: Math.max(1, Math.ceil(msLeft / 1000)),
+      allowed: false,
+      scope: limits[over][0],
+      limit: limits[over][1],
+      retryAfterSec: retryAfter(counted[over]),
     };
   }
 
-  private async hitRedis(sessionId: string, windowMs: number): Promise<[number, number]> {
+  private async hitRedis(keys: string[], windowMs: number): Promise<Counted[]> {
     if (!this.redis.isUp()) throw new Error('redis unreachable');
     this.client ??= this.redis.createClient('ratelimit', { maxRetriesPerRequest: 1 });
-    const key = `${this.config.queuePrefix}:ratelimit:chat:${sessionId}`;
-    const [count, ttl] = (await withTimeout(
-      this.client.eval(HIT_SCRIPT, 1, key, windowMs),
+    const prefix = `${this.config.queuePrefix}:ratelimit:`;
+    const flat = (await withTimeout(
+      this.client.eval(HIT_SCRIPT, keys.length, ...keys.map((k) => prefix + k), windowMs),
       REDIS_TIMEOUT_MS,
       'rate limit',
-    )) as [number, number];
-    return [count, ttl > 0 ? ttl : windowMs];
+    )) as number[];
+    return keys.map((_, i) => {
+      const ttl = flat[2 * i + 1];
+      return { count: flat[2 * i], msLeft: ttl > 0 ? ttl : windowMs };
+    });
   }
 
-  private hitMemory(sessionId: string, windowMs: number): [number, number] {
+  /** A client already over its limit creates no session window: a flood cannot grow the map. */
+  private hitMemoryBoth([sessionKey, clientKey]: string[], windowMs: number): Counted[] {
+    const client = this.hitMemory(clientKey, windowMs);
+    const session =
+      client.count > this.config.chat.clientRateLimit
+        ? { count: 0, msLeft: client.msLeft }
+        : this.hitMemory(sessionKey, windowMs);
+    return [session, client];
+  }
+
+  private hitMemory(key: string, windowMs: number): Counted {
     const now = Date.now();
-    if (this.memory.size > 10_000) {
-      for (const [key, entry] of this.memory) if (entry.resetAt <= now) this.memory.delete(key);
+    if (this.memory.size > MEMORY_SWEEP_OVER && now >= this.nextSweepAt) {
+      this.nextSweepAt = now + 1000; // a sweep walks every window: at most once a second
+      for (const [k, entry] of this.memory) if (entry.resetAt <= now) this.memory.delete(k);
     }
-    let entry = this.memory.get(sessionId);
+    for (const k of this.memory.keys()) {
+      if (this.memory.size < MEMORY_MAX_KEYS) break;
+      this.memory.delete(k); // insertion order: the oldest windows go first
+    }
+    let entry = this.memory.get(key);
     if (!entry || entry.resetAt <= now) {
       entry = { count: 0, resetAt: now + windowMs };
-      this.memory.set(sessionId, entry);
+      this.memory.set(key, entry);
     }
     entry.count += 1;
-    return [entry.count, entry.resetAt - now];
+    return { count: entry.count, msLeft: entry.resetAt - now };
   }
 }

@@ -1,4 +1,4 @@
-import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
@@ -6,6 +6,7 @@ import { AppConfig } from '../../core/config/app-config';
 import { nativeDb } from '../../core/database/native-db';
 import { RedisService } from '../../core/queue/redis.service';
 import { ModuleRegistry } from '../../core/registry/module-registry.service';
+import { guarded } from '../../core/util/guarded';
 import { MetricSampleEntity } from './metric-sample.entity';
 
 type Sample = Pick<MetricSampleEntity, 'name' | 'module' | 'value'>;
@@ -20,6 +21,7 @@ const round = (n: number) => Math.round(n * 100) / 100;
  */
 @Injectable()
 export class MetricsSampler implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('MetricsSampler');
   private timer: NodeJS.Timeout | undefined;
   private readonly lag = monitorEventLoopDelay({ resolution: 20 });
 
@@ -32,7 +34,11 @@ export class MetricsSampler implements OnApplicationBootstrap, OnApplicationShut
 
   onApplicationBootstrap(): void {
     this.lag.enable();
-    this.timer = setInterval(() => this.sampleNow(), this.config.operator.sampleIntervalSec * 1000);
+    // A full disk or a closed database costs a sample, not the process.
+    this.timer = setInterval(
+      guarded('metrics sample', () => this.sampleNow(), { logger: this.logger }),
+      this.config.operator.sampleIntervalSec * 1000,
+    );
     this.timer.unref();
   }
 

@@ -1,7 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { AppConfig } from '../../core/config/app-config';
-import { ModuleRegistry } from '../../core/registry/module-registry.service';
 import { MetricsQueryDto } from './dto/metrics-query.dto';
 import { OperatorSettingsDto } from './dto/settings.dto';
 import { effectiveConfig } from './effective-config';
@@ -16,7 +15,6 @@ const DEFAULT_METRICS_WINDOW_SEC = 3600;
 export class OperatorApiController {
   constructor(
     private readonly status: OperatorStatusService,
-    private readonly registry: ModuleRegistry,
     private readonly config: AppConfig,
     private readonly sampler: MetricsSampler,
     private readonly settings: OperatorSettingsService,
@@ -28,27 +26,8 @@ export class OperatorApiController {
   }
 
   @Get('api/modules')
-  async modules() {
-    return {
-      modules: await Promise.all(
-        this.registry.list().map(async (e) => ({
-          name: e.meta.name,
-          label: e.meta.label,
-          role: e.meta.role,
-          category: e.meta.category,
-          port: e.port,
-          state: e.state,
-          since: e.since,
-          last_error: e.lastError,
-          health:
-            e.state === 'active' && e.lifecycle
-              ? await e.lifecycle
-                  .health()
-                  .catch((err: Error) => ({ ok: false, detail: err.message }))
-              : null,
-        })),
-      ),
-    };
+  modules() {
+    return this.status.modules();
   }
 
   @Get('api/config')

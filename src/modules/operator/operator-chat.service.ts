@@ -56,18 +56,20 @@ export class OperatorChatService {
     message: string,
     sessionId: string | undefined,
     correlationId: string,
+    clientAddress: string,
   ): Promise<ChatAnswer> {
     const started = performance.now();
     this.validate(message);
     const session = sessionId ?? randomUUID();
-    const rate = await this.limiter.hit(session);
+    const rate = await this.limiter.hit(session, clientAddress);
     if (!rate.allowed) {
+      const whose = rate.scope === 'client' ? 'from this client address' : 'for this session';
       throw new ApiError(
         429,
         'rate_limited',
-        `More than ${this.config.chat.rateLimit} messages in ${this.config.chat.rateWindowSec} s for this session`,
+        `More than ${rate.limit} messages in ${this.config.chat.rateWindowSec} s ${whose}`,
         undefined,
-        { retry_after: rate.retryAfterSec },
+        { retry_after: rate.retryAfterSec, limit_scope: rate.scope },
         { 'retry-after': String(rate.retryAfterSec) },
       );
     }

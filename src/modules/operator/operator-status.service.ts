@@ -1,17 +1,39 @@
 import { Injectable } from '@nestjs/common';
 import { OPTIONAL_MODULES } from '../../core/registry/module-catalog';
-import { ModuleRegistry } from '../../core/registry/module-registry.service';
+import { ModuleEntry, ModuleRegistry } from '../../core/registry/module-registry.service';
+import { HealthMonitor } from '../madre/health/health-monitor.service';
 import { WindowService } from '../madre/window.service';
 import { SystemStatusService } from '../tentaculo-link/system-status.service';
 
-/** The operator's views of the live system, computed on every call. */
+/**
+ * The operator's views of the live system, computed on every call from the registry and the
+ * health monitor's last results; no view runs a module's health check itself.
+ */
 @Injectable()
 export class OperatorStatusService {
   constructor(
     private readonly system: SystemStatusService,
     private readonly registry: ModuleRegistry,
     private readonly windows: WindowService,
+    private readonly monitor: HealthMonitor,
   ) {}
+
+  /** Every module with its state and, while active, the monitor's last check of it. */
+  modules() {
+    return {
+      modules: this.registry.list().map((e) => ({
+        name: e.meta.name,
+        label: e.meta.label,
+        role: e.meta.role,
+        category: e.meta.category,
+        port: e.port,
+        state: e.state,
+        since: e.since,
+        last_error: e.lastError,
+        health: e.state === 'active' ? this.lastHealth(e) : null,
+      })),
+    };
+  }
 
   async status() {
     const system = await this.system.status();
@@ -58,5 +80,13 @@ export class OperatorStatusService {
         dormant_services: OPTIONAL_MODULES.filter((name) => this.registry.state(name) === 'off'),
       },
     };
+  }
+
+  /** null until the monitor has checked the module since it last changed state. */
+  private lastHealth(entry: ModuleEntry) {
+    const check = this.monitor.lastCheck(entry.meta.name);
+    if (!check || check.checked_at < entry.since) return null;
+    const { ok, detail, latency_ms, checked_at, data } = check;
+    return { ok, detail, latency_ms, checked_at, ...(data ? { data } : {}) };
   }
 }

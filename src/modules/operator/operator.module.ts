@@ -3,11 +3,14 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { passiveLifecycle } from '../../core/registry/passive-lifecycle';
 import { HermesModule } from '../hermes/hermes.module';
 import { MadreModule } from '../madre/madre.module';
+import { HealthHistoryEntity } from '../madre/health/health-history.entity';
 import { SwitchModule } from '../switch/switch.module';
 import { TentaculoLinkModule } from '../tentaculo-link/tentaculo-link.module';
 import { ChatMetrics } from './chat-metrics';
 import { ChatRateLimiter } from './chat-rate-limiter.service';
 import { ChatStore } from './chat-store.service';
+import { HealthUptimeController } from './health-uptime.controller';
+import { HealthUptimeService } from './health-uptime.service';
 import { LocalResponder } from './local-responder';
 import { MetricsSampler } from './metrics-sampler.service';
 import { OperatorApiController } from './operator-api.controller';
@@ -21,18 +24,24 @@ import { OperatorStatusService } from './operator-status.service';
 /** operator: the operator API and console (core, always active). */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([OperatorSettingEntity]),
+    TypeOrmModule.forFeature([OperatorSettingEntity, HealthHistoryEntity]),
     MadreModule,
     SwitchModule,
     HermesModule,
     TentaculoLinkModule,
   ],
-  controllers: [OperatorHealthController, OperatorChatController, OperatorApiController],
+  controllers: [
+    OperatorHealthController,
+    OperatorChatController,
+    OperatorApiController,
+    HealthUptimeController,
+  ],
   providers: [
     passiveLifecycle('operator'),
     ChatMetrics,
     ChatRateLimiter,
     ChatStore,
+    HealthUptimeService,
     LocalResponder,
     MetricsSampler,
     OperatorChatService,

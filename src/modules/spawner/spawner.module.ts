@@ -1,6 +1,30 @@
 import { Module } from '@nestjs/common';
-import { passiveLifecycle } from '../../core/registry/passive-lifecycle';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CodeRunnerService } from './code-runner.service';
+import { SpawnAliasController } from './spawn-alias.controller';
+import { SpawnerMetrics } from './spawner-metrics';
+import { SpawnerRecovery } from './spawner-recovery';
+import { SpawnerRunEntity } from './spawner-run.entity';
+import { SpawnerRunStore } from './spawner-run.store';
+import { SpawnerController } from './spawner.controller';
+import { SpawnerLifecycle } from './spawner.lifecycle';
+import { SpawnerService } from './spawner.service';
 
-/** spawner: optional module, dormant until a policy or a window wakes it. */
-@Module({ providers: [passiveLifecycle('spawner')] })
+/**
+ * spawner: allowlisted programs run as argv with a TTL, process-group kill and capped output,
+ * only while a window (or the policy) keeps it active. Dormant by default.
+ */
+@Module({
+  imports: [TypeOrmModule.forFeature([SpawnerRunEntity])],
+  controllers: [SpawnerController, SpawnAliasController],
+  providers: [
+    CodeRunnerService,
+    SpawnerLifecycle,
+    SpawnerMetrics,
+    SpawnerRecovery,
+    SpawnerRunStore,
+    SpawnerService,
+  ],
+  exports: [SpawnerService],
+})
 export class SpawnerModule {}

@@ -1,3 +1,4 @@
+import { JobName } from '../../core/queue/queue-names';
 import type { ChatTurn } from '../hermes/provider';
 
 /** A chat routed through a tier's queue; the worker answers with a Completion. */
@@ -10,4 +11,4 @@ export interface ChatJobData {
   provider_hint?: string;
 }
 
-export const CHAT_JOB = 'chat';
+export const CHAT_JOB = JobName.Chat;

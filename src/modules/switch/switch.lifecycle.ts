@@ -1,7 +1,8 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { Job, Worker } from 'bullmq';
 import { withCorrelationId } from '../../core/correlation/correlation';
-import { QueueName } from '../../core/queue/queue-names';
+import { JobHandlers } from '../../core/queue/job-handlers';
+import { JobName, QueueName } from '../../core/queue/queue-names';
 import { QueueService } from '../../core/queue/queue.service';
 import { RedisService } from '../../core/queue/redis.service';
 import { HealthReport, ModuleLifecycle } from '../../core/registry/lifecycle';
@@ -10,8 +11,6 @@ import { EngineRegistry } from '../hermes/engine-registry.service';
 import { ProviderScoreboard } from '../hermes/provider-scoreboard.service';
 import { TierRouter } from '../hermes/tier-router.service';
 import { ChatJobData } from './chat-job';
-
-export const SWITCH_WORKER_CONCURRENCY = 32;
 
 /** Switch owns the switch-queue worker: it exists exactly while switch is active. */
 @Injectable()
@@ -22,6 +21,7 @@ export class SwitchLifecycle implements ModuleLifecycle, OnModuleInit {
   constructor(
     private readonly registry: ModuleRegistry,
     private readonly queues: QueueService,
+    private readonly jobHandlers: JobHandlers,
     private readonly redis: RedisService,
     private readonly router: TierRouter,
     private readonly engines: EngineRegistry,
@@ -30,6 +30,7 @@ export class SwitchLifecycle implements ModuleLifecycle, OnModuleInit {
 
   onModuleInit(): void {
     this.registry.attach(this);
+    this.jobHandlers.register(QueueName.Switch, JobName.Chat, (job: Job<ChatJobData>) => this.handle(job));
   }
 
   /** Whether a worker is consuming the switch queue right now. */
@@ -38,13 +39,7 @@ export class SwitchLifecycle implements ModuleLifecycle, OnModuleInit {
   }
 
   async activate(): Promise<void> {
-    this.worker ??= this.queues.startWorker(
-      QueueName.Switch,
-      (job: Job<ChatJobData>) => this.handle(job),
-      {
-        concurrency: SWITCH_WORKER_CONCURRENCY,
-      },
-    );
+    this.worker ??= this.queues.startWorker(QueueName.Switch);
   }
 
   async deactivate(): Promise<void> {

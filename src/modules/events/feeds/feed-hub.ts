@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { guarded } from '../../../core/util/guarded';
 import type { EventView } from '../event-view';
 import { EventsMetrics, Feed } from '../events-metrics';
 import { FeedBatch } from './feed-batch';
@@ -17,6 +18,17 @@ export interface FeedSubscriber {
 export class FeedHub {
   private readonly logger = new Logger('Feeds');
   private readonly subscribers = new Set<FeedSubscriber>();
+  /** A subscriber that fails is dropped; the others still get the batch. */
+  private readonly deliverTo = guarded(
+    (subscriber: FeedSubscriber) => `delivery to a ${subscriber.feed} subscriber`,
+    (subscriber: FeedSubscriber, batch: FeedBatch) => subscriber.deliver(batch),
+    { logger: this.logger, onError: (_err, subscriber) => this.drop(subscriber) },
+  );
+  private readonly closeQuietly = guarded(
+    (subscriber: FeedSubscriber) => `closing a ${subscriber.feed} subscriber`,
+    (subscriber: FeedSubscriber) => subscriber.close(),
+    { logger: this.logger },
+  );
 
   constructor(private readonly metrics: EventsMetrics) {}
 
@@ -33,21 +45,15 @@ export class FeedHub {
   publish(events: readonly EventView[]): void {
     if (this.subscribers.size === 0 || events.length === 0) return;
     const batch = new FeedBatch(events);
-    for (const subscriber of this.subscribers) {
-      try {
-        subscriber.deliver(batch);
-      } catch (err) {
-        this.logger.warn(`dropping a ${subscriber.feed} subscriber: ${(err as Error).message}`);
-        this.remove(subscriber);
-        subscriber.close();
-      }
-    }
+    for (const subscriber of [...this.subscribers]) this.deliverTo(subscriber, batch);
   }
 
   closeAll(): void {
-    for (const subscriber of [...this.subscribers]) {
-      this.remove(subscriber);
-      subscriber.close();
-    }
+    for (const subscriber of [...this.subscribers]) this.drop(subscriber);
+  }
+
+  private drop(subscriber: FeedSubscriber): void {
+    this.remove(subscriber);
+    this.closeQuietly(subscriber);
   }
 }

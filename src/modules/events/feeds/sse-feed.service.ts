@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../../../core/config/app-config';
 import { ApiError } from '../../../core/errors/api-error';
+import { describeError, guarded } from '../../../core/util/guarded';
 import type { EventFilter } from '../event-filter';
 import { viewOfRow } from '../event-view';
 import { EventsMetrics } from '../events-metrics';
@@ -41,9 +42,16 @@ export class SseFeed implements OnModuleInit, BeforeApplicationShutdown {
   ) {}
 
   onModuleInit(): void {
-    this.heartbeat = setInterval(() => {
-      for (const stream of this.streams) stream.heartbeat();
-    }, this.config.events.heartbeatSec * 1000);
+    const beat = guarded('SSE heartbeat', (stream: SseSubscriber) => stream.heartbeat(), {
+      logger: this.logger,
+      onError: (_err, stream) => this.end(stream),
+    });
+    this.heartbeat = setInterval(
+      guarded('SSE heartbeats', () => [...this.streams].forEach((stream) => beat(stream)), {
+        logger: this.logger,
+      }),
+      this.config.events.heartbeatSec * 1000,
+    );
     this.heartbeat.unref();
   }
 
@@ -61,6 +69,11 @@ export class SseFeed implements OnModuleInit, BeforeApplicationShutdown {
   open(request: FastifyRequest, reply: FastifyReply, filter: EventFilter): void {
     if (this.closing) throw new ApiError(503, 'shutting_down', 'VX11 is shutting down');
     const lastEventId = parseLastEventId(request.headers['last-event-id']);
+    // Read before taking the response over: a failure here is still an ordinary error reply.
+    const missed =
+      lastEventId === undefined
+        ? null
+        : new FeedBatch(this.store.since(filter, lastEventId, MAX_CATCH_UP).map(viewOfRow));
     const clientId = randomUUID();
     reply.hijack();
     const res = reply.raw;
@@ -76,18 +89,27 @@ export class SseFeed implements OnModuleInit, BeforeApplicationShutdown {
       this.logger.warn('dropped SSE client (slow)');
     });
     stream.write(`retry: ${RETRY_MS}\n: connected ${clientId}\n\n`);
-    if (lastEventId !== undefined) {
-      const missed = this.store.since(filter, lastEventId, MAX_CATCH_UP).map(viewOfRow);
-      const chunk = new FeedBatch(missed).sseChunk(filter);
-      if (chunk) stream.write(chunk);
-    }
+    const chunk = missed?.sseChunk(filter);
+    if (chunk) stream.write(chunk);
     // Same tick as the catch-up read: no commit can fall between the two.
     this.streams.add(stream);
     this.hub.add(stream);
-    res.on('close', () => {
-      this.streams.delete(stream);
-      this.hub.remove(stream);
-    });
+    res.on('error', (err) => this.logger.debug(`SSE response: ${describeError(err)}`));
+    res.on(
+      'close',
+      guarded('SSE close', () => this.forget(stream), { logger: this.logger }),
+    );
+  }
+
+  private forget(stream: SseSubscriber): void {
+    this.streams.delete(stream);
+    this.hub.remove(stream);
+  }
+
+  /** Cuts a stream that cannot be written to; its 'close' would do the same, later. */
+  private end(stream: SseSubscriber): void {
+    this.forget(stream);
+    stream.terminate();
   }
 }
 

@@ -42,4 +42,10 @@ export class SseSubscriber implements FeedSubscriber {
     this.ended = true;
     this.res.end();
   }
+
+  /** Ends at once, without flushing what is queued (the stream failed). */
+  terminate(): void {
+    this.ended = true;
+    this.res.destroy();
+  }
 }

@@ -17,6 +17,7 @@ import { AppConfig } from '../../../core/config/app-config';
 import { correlationIdFor } from '../../../core/correlation/correlation';
 import { ApiError } from '../../../core/errors/api-error';
 import { renderError } from '../../../core/errors/error-body';
+import { guarded } from '../../../core/util/guarded';
 import { EventFilter, FilterTermError } from '../event-filter';
 import { EventsMetrics } from '../events-metrics';
 import { FeedHub } from './feed-hub';
@@ -24,14 +25,19 @@ import {
   applySubscription,
   EVERY_TYPE,
   isProtocolError,
+  MAX_CLIENT_FRAME_BYTES,
   parseClientMessage,
   Subscriptions,
 } from './ws-protocol';
 import { WsSubscriber } from './ws-subscriber';
 
 export const WS_PATH = '/ws';
-/** Client frames are small JSON commands; anything bigger is refused by ws (close 1009). */
-const MAX_CLIENT_FRAME_BYTES = 64 * 1024;
+/** Answered to a frame whose handling failed on our side; the socket stays open. */
+const UNHANDLED_FRAME = {
+  type: 'error',
+  error: 'internal_error',
+  message: 'The frame could not be handled; try again',
+};
 const CLOSE_GRACE_MS = 1000;
 
 /**
@@ -48,8 +54,10 @@ export class WsFeedServer
   private readonly wss = new WebSocketServer({
     noServer: true,
     clientTracking: false,
-    maxPayload: MAX_CLIENT_FRAME_BYTES,
+    maxPayload: MAX_CLIENT_FRAME_BYTES, // bigger frames: ws closes the socket (1009)
     perMessageDeflate: false,
+    // parseClientMessage checks UTF-8 itself and answers an error frame, where ws would close
+    skipUTF8Validation: true,
   });
   private readonly clients = new Set<WsSubscriber>();
   private server: Server | undefined;
@@ -67,7 +75,16 @@ export class WsFeedServer
   onModuleInit(): void {
     this.server = this.adapterHost.httpAdapter.getHttpServer() as Server;
     this.server.on('upgrade', this.onUpgrade);
-    this.heartbeat = setInterval(() => this.beat(), this.config.events.heartbeatSec * 1000);
+    this.heartbeat = setInterval(
+      guarded(
+        'WebSocket heartbeat',
+        () => [...this.clients].forEach((client) => this.beat(client)),
+        {
+          logger: this.logger,
+        },
+      ),
+      this.config.events.heartbeatSec * 1000,
+    );
     this.heartbeat.unref();
   }
 
@@ -90,7 +107,14 @@ export class WsFeedServer
     this.wss.close();
   }
 
-  private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+  /** Whatever fails while taking an upgrade costs that one socket, never the process. */
+  private readonly onUpgrade = guarded(
+    'WebSocket upgrade',
+    (req: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head),
+    { logger: this.logger, onError: (_err, _req, socket) => socket.destroy() },
+  );
+
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const url = req.url ?? '/';
     const path = url.split('?', 1)[0];
     if (path !== WS_PATH) {
@@ -103,14 +127,22 @@ export class WsFeedServer
     let subscriptions: Subscriptions;
     try {
       if (this.closing) throw new ApiError(503, 'shutting_down', 'VX11 is shutting down');
-      this.auth.assertFeedAuthorized(req.headers, queryToken(url));
+      this.auth.assertFeedAuthorized(req.headers, queryToken(url), req.socket.remoteAddress);
       subscriptions = initialSubscriptions(url);
     } catch (err) {
       refuse(socket, err, req);
       return;
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, subscriptions));
-  };
+    this.wss.handleUpgrade(
+      req,
+      socket,
+      head,
+      guarded('WebSocket connection', (ws: WebSocket) => this.onConnection(ws, subscriptions), {
+        logger: this.logger,
+        onError: (_err, ws) => ws.terminate(),
+      }),
+    );
+  }
 
   private serveAsHttp(req: IncomingMessage, socket: Duplex): void {
     const res = new ServerResponse(req);
@@ -132,13 +164,31 @@ export class WsFeedServer
         this.logger.warn(`dropped WebSocket client (${reason})`);
       },
     );
-    ws.on('pong', () => (client.alive = true));
-    ws.on('message', (data, isBinary) => this.onMessage(client, data, isBinary));
+    const logger = this.logger;
+    ws.on(
+      'pong',
+      guarded('WebSocket pong', () => (client.alive = true), { logger }),
+    );
+    ws.on(
+      'message',
+      guarded(
+        'WebSocket message',
+        (data: RawData, isBinary: boolean) => this.onMessage(client, data, isBinary),
+        { logger, onError: () => client.control(UNHANDLED_FRAME) },
+      ),
+    );
     ws.on('error', () => undefined); // 'close' follows and cleans up
-    ws.on('close', () => {
-      this.clients.delete(client);
-      this.hub.remove(client);
-    });
+    ws.on(
+      'close',
+      guarded(
+        'WebSocket close',
+        () => {
+          this.clients.delete(client);
+          this.hub.remove(client);
+        },
+        { logger },
+      ),
+    );
     client.control({ type: 'connected', client_id: client.id, types: subscriptions.types });
     this.clients.add(client);
     this.hub.add(client);
@@ -167,16 +217,18 @@ export class WsFeedServer
   }
 
   /** Protocol-level ping; a client that did not answer the previous one is gone. */
-  private beat(): void {
-    for (const client of this.clients) {
+  private readonly beat = guarded(
+    'WebSocket ping',
+    (client: WsSubscriber) => {
       if (!client.alive) {
         client.drop('dead');
-        continue;
+        return;
       }
       client.alive = false;
       client.ping();
-    }
-  }
+    },
+    { logger: this.logger, onError: (_err, client) => client.terminate() },
+  );
 }
 
 /** `?types=a.b,c.*` narrows the subscriptions from the start. */

@@ -2,6 +2,8 @@ import {
   applySubscription,
   EVERY_TYPE,
   isProtocolError,
+  MAX_CLIENT_FRAME_BYTES,
+  MAX_MESSAGE_DEPTH,
   parseClientMessage,
   Subscriptions,
 } from './ws-protocol';
@@ -55,6 +57,37 @@ describe('parseClientMessage', () => {
     expect(parse('{"action":"subscribe","types":["ok","bad type"]}')).toMatchObject({
       message: expect.stringContaining('"bad type"'),
     });
+  });
+
+  it('refuses the 5000-deep crash frame before parsing it', () => {
+    const crash = `{"action":"subscribe","types":${'['.repeat(5000)}${']'.repeat(5000)}}`;
+    expect(parse(crash)).toEqual({
+      error: 'invalid_message',
+      message: `The frame nests deeper than ${MAX_MESSAGE_DEPTH} levels`,
+    });
+  });
+
+  it('describes bad types in a few words, never by stringifying them', () => {
+    const types = [[[]], { a: 1 }, null, 7, true, 'x y'.repeat(10_000), 'fine.type', 'not fine'];
+    const result = parse(JSON.stringify({ action: 'subscribe', types }));
+    expect(result).toEqual({
+      error: 'invalid_types',
+      message: 'Not event types: an array, an object, null and 4 more',
+    });
+    const long = parse(JSON.stringify({ action: 'subscribe', types: ['z '.repeat(30_000)] }));
+    expect(long).toEqual({
+      error: 'invalid_types',
+      message: `Not event types: ${JSON.stringify('z '.repeat(20))}… (60000 characters)`,
+    });
+  });
+
+  it('refuses invalid UTF-8 and frames over the size limit', () => {
+    expect(parseClientMessage(Buffer.from([0x22, 0xc3, 0x28, 0x22]), false)).toMatchObject({
+      error: 'invalid_message',
+      message: 'Text frames must be valid UTF-8',
+    });
+    const huge = `{"action":"ping","pad":"${'x'.repeat(MAX_CLIENT_FRAME_BYTES)}"}`;
+    expect(parse(huge)).toMatchObject({ error: 'invalid_message' });
   });
 });
 

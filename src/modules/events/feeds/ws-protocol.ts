@@ -1,3 +1,5 @@
+import { isUtf8 } from 'node:buffer';
+import { parseBoundedJson } from '../../../core/util/nesting';
 import { isTypePattern, MAX_FILTER_TERMS } from '../event-filter';
 
 /** What a WebSocket client may send (JSON text frames). */
@@ -23,22 +25,37 @@ export function isProtocolError<T extends object>(
   return 'error' in value;
 }
 
-/** Parses one frame from a client; never throws. */
+/** Client frames are small JSON commands; ws closes a socket that sends more (1009). */
+export const MAX_CLIENT_FRAME_BYTES = 64 * 1024;
+/** `{"action":…,"types":[…]}` nests 2 levels; a little slack, and no more, is parsed. */
+export const MAX_MESSAGE_DEPTH = 4;
+/** Bad types named in an error message, and the characters quoted of each. */
+const MAX_NAMED = 3;
+const MAX_QUOTED_CHARS = 40;
+
+/**
+ * Parses one frame from a client; never throws. The frame's size and nesting are bounded
+ * before JSON.parse, so nothing after it can recurse over attacker-built depth.
+ */
 export function parseClientMessage(
   data: Buffer | string,
   isBinary: boolean,
 ): ClientMessage | ProtocolError {
   if (isBinary) return { error: 'invalid_message', message: 'Send JSON text frames, not binary' };
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(typeof data === 'string' ? data : data.toString('utf8'));
-  } catch {
-    return { error: 'invalid_json', message: 'The frame is not valid JSON' };
+  if (typeof data !== 'string' && !isUtf8(data)) {
+    return { error: 'invalid_message', message: 'Text frames must be valid UTF-8' };
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+  const text = typeof data === 'string' ? data : data.toString('utf8');
+  const parsed = parseBoundedJson(text, {
+    maxChars: MAX_CLIENT_FRAME_BYTES,
+    maxDepth: MAX_MESSAGE_DEPTH,
+  });
+  if (!parsed.ok) return frameRefusal[parsed.reason];
+  const message = parsed.value;
+  if (typeof message !== 'object' || message === null || Array.isArray(message)) {
     return { error: 'invalid_message', message: 'Send a JSON object with an "action"' };
   }
-  const { action, types } = parsed as { action?: unknown; types?: unknown };
+  const { action, types } = message as { action?: unknown; types?: unknown };
   if (action === 'ping') return { action };
   if (action !== 'subscribe' && action !== 'unsubscribe') {
     return {
@@ -54,12 +71,34 @@ export function parseClientMessage(
   }
   const bad = types.filter((t) => !isTypePattern(t));
   if (bad.length > 0) {
-    return {
-      error: 'invalid_types',
-      message: `Not event types: ${bad.map((t) => JSON.stringify(t)).join(', ')}`,
-    };
+    const named = bad.slice(0, MAX_NAMED).map(describeBadType).join(', ');
+    const more = bad.length > MAX_NAMED ? ` and ${bad.length - MAX_NAMED} more` : '';
+    return { error: 'invalid_types', message: `Not event types: ${named}${more}` };
   }
   return { action, types: types as string[] };
+}
+
+const frameRefusal: Record<'too_large' | 'too_deep' | 'invalid_json', ProtocolError> = {
+  too_large: {
+    error: 'invalid_message',
+    message: `Frames are at most ${MAX_CLIENT_FRAME_BYTES} bytes`,
+  },
+  too_deep: {
+    error: 'invalid_message',
+    message: `The frame nests deeper than ${MAX_MESSAGE_DEPTH} levels`,
+  },
+  invalid_json: { error: 'invalid_json', message: 'The frame is not valid JSON' },
+};
+
+/** Names a bad entry of "types" in a few characters, whatever the client sent. */
+function describeBadType(value: unknown): string {
+  if (typeof value === 'string') {
+    if (value.length <= MAX_QUOTED_CHARS) return JSON.stringify(value);
+    return `${JSON.stringify(value.slice(0, MAX_QUOTED_CHARS))}… (${value.length} characters)`;
+  }
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { VxEvent } from '../../../core/events/event-bus.service';
+import { guarded } from '../../../core/util/guarded';
 import type { EventView } from '../event-view';
 import { LedgerRow, rowHash } from './ledger-row';
 import { LedgerStore } from './ledger-store';
@@ -84,10 +85,14 @@ export class LedgerWriter {
   private schedule(delayMs = 0): void {
     if (this.scheduled) return;
     this.scheduled = true;
-    const run = () => {
-      this.scheduled = false;
-      this.flush();
-    };
+    const run = guarded(
+      'ledger group commit',
+      () => {
+        this.scheduled = false;
+        this.flush();
+      },
+      { logger: this.logger, onError: (err) => this.failQueued(err) },
+    );
     if (delayMs > 0) setTimeout(run, delayMs);
     else setImmediate(run);
   }
@@ -133,11 +138,22 @@ export class LedgerWriter {
         () => this.release([committed]),
         (err: unknown) => this.fail(committed.batch, err),
       )
-      .finally(() => {
-        this.syncing = undefined;
-        this.release(this.heldAfterSync.splice(0));
-        this.flush();
-      });
+      .finally(
+        guarded(
+          'ledger commit after fsync',
+          () => {
+            this.syncing = undefined;
+            this.release(this.heldAfterSync.splice(0));
+            this.flush();
+          },
+          { logger: this.logger, onError: (err) => this.failQueued(err) },
+        ),
+      );
+  }
+
+  /** After an unexpected failure in a timer: answer the waiting callers rather than strand them. */
+  private failQueued(cause: unknown): void {
+    if (this.queue.length > 0) this.fail(this.queue.splice(0), cause);
   }
 
   /** Answers the callers and tells the listeners, batch by batch in commit order. */

@@ -5,6 +5,7 @@ import { AppConfig } from '../../../core/config/app-config';
 import { nativeDb } from '../../../core/database/native-db';
 import { HumanLogService } from '../../../core/logging/human-log.service';
 import { ModuleRegistry } from '../../../core/registry/module-registry.service';
+import { guarded } from '../../../core/util/guarded';
 import { dataPaths } from '../maintenance/data-paths';
 import { databaseBytes } from '../maintenance/maintenance-steps';
 import { quickCheck } from '../maintenance/sqlite-checks';
@@ -40,8 +41,7 @@ export class ArchitectCycle {
   start(): void {
     if (this.timer) return;
     this.timer = setInterval(
-      () =>
-        this.run().catch((err: Error) => this.logger.error(`diagnostic failed: ${err.message}`)),
+      guarded('diagnostic', () => this.run(), { logger: this.logger }),
       Math.round(this.config.health.architectIntervalSec * 1000),
     );
     this.timer.unref();

@@ -67,6 +67,11 @@ export class HealthMonitor {
     return this.last;
   }
 
+  /** The module's result in the latest cycle, if it was checked: what views show. */
+  lastCheck(module: string): ProbeResult | undefined {
+    return this.last?.results.find((r) => r.module === module);
+  }
+
   /** Runs one cycle; a call while one is running joins it instead of starting another. */
   runCycle(trigger: CycleTrigger): Promise<CycleReport> {
     this.inFlight ??= this.cycle(trigger).finally(() => (this.inFlight = undefined));

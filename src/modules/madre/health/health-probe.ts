@@ -7,6 +7,8 @@ export interface ProbeResult {
   latency_ms: number;
   detail: string;
   dependency?: string;
+  /** The figures the module's check measured (HealthReport.data). */
+  data?: Record<string, unknown>;
   checked_at: string;
 }
 
@@ -28,6 +30,7 @@ export async function probeModule(
       latency_ms: latency(),
       detail: report.detail,
       ...(report.dependency && !report.ok ? { dependency: report.dependency } : {}),
+      ...(report.data ? { data: report.data } : {}),
       checked_at: checkedAt,
     };
   } catch (err) {

@@ -1,13 +1,14 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { Job, Worker } from 'bullmq';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Worker } from 'bullmq';
 import { AppConfig } from '../../../core/config/app-config';
-import { QueueName } from '../../../core/queue/queue-names';
+import { JobHandlers } from '../../../core/queue/job-handlers';
+import { JobName, QueueName } from '../../../core/queue/queue-names';
 import { QueueService } from '../../../core/queue/queue.service';
 import { RedisService } from '../../../core/queue/redis.service';
+import { describeError, guarded } from '../../../core/util/guarded';
 import { withTimeout } from '../../../core/util/with-timeout';
 import { HealthMonitor } from './health-monitor.service';
 
-export const HEALTH_CYCLE_JOB = 'health-cycle';
 export const HEALTH_SCHEDULER_ID = 'health-monitor';
 const REDIS_OP_TIMEOUT_MS = 2000;
 
@@ -17,7 +18,7 @@ const REDIS_OP_TIMEOUT_MS = 2000;
  * down or the queue has not delivered a cycle for two intervals, so monitoring never stops.
  */
 @Injectable()
-export class HealthSchedule {
+export class HealthSchedule implements OnModuleInit {
   private readonly logger = new Logger('HealthSchedule');
   private worker: Worker | undefined;
   private watchdog: NodeJS.Timeout | undefined;
@@ -27,7 +28,12 @@ export class HealthSchedule {
     private readonly queues: QueueService,
     private readonly redis: RedisService,
     private readonly monitor: HealthMonitor,
+    private readonly jobHandlers: JobHandlers,
   ) {}
+
+  onModuleInit(): void {
+    this.jobHandlers.register(QueueName.Health, JobName.HealthCycle, () => this.scheduledCycle());
+  }
 
   get intervalMs(): number {
     return Math.round(this.config.health.intervalSec * 1000);
@@ -39,11 +45,12 @@ export class HealthSchedule {
   }
 
   start(): void {
-    this.worker ??= this.queues.startWorker(QueueName.Health, (job) => this.process(job), {
-      concurrency: 1,
-    });
+    this.worker ??= this.queues.startWorker(QueueName.Health);
     if (!this.watchdog) {
-      this.watchdog = setInterval(() => this.tick(), this.intervalMs);
+      this.watchdog = setInterval(
+        guarded('health watchdog', () => this.tick(), { logger: this.logger }),
+        this.intervalMs,
+      );
       this.watchdog.unref();
     }
     void this.arm();
@@ -64,19 +71,16 @@ export class HealthSchedule {
     await this.monitor.idle(); // a watchdog or manual cycle may still be writing
   }
 
-  private async process(job: Job) {
-    if (job.name !== HEALTH_CYCLE_JOB) throw new Error(`unknown health job ${job.name}`);
+  private async scheduledCycle() {
     const report = await this.monitor.runCycle('scheduled');
     return { passed: report.passed, failing: report.failing, total: report.total };
   }
 
-  private tick(): void {
+  private async tick(): Promise<void> {
     const quietFor = Date.now() - this.monitor.lastStartedAt;
     if (this.redis.isUp() && quietFor < 2 * this.intervalMs) return; // the queue is delivering
     if (this.redis.isUp()) void this.arm(); // e.g. Redis lost its data: schedule again
-    this.monitor
-      .runCycle('local')
-      .catch((err: Error) => this.logger.error(`health cycle failed: ${err.message}`));
+    await this.monitor.runCycle('local');
   }
 
   /** Upserts the repeatable job; idempotent, so it is safe to call again after an outage. */
@@ -87,16 +91,13 @@ export class HealthSchedule {
         this.queues.queue(QueueName.Health).upsertJobScheduler(
           HEALTH_SCHEDULER_ID,
           { every: this.intervalMs },
-          {
-            name: HEALTH_CYCLE_JOB,
-            opts: { removeOnComplete: { count: 20 }, removeOnFail: { count: 50 } },
-          },
+          { name: JobName.HealthCycle },
         ),
         REDIS_OP_TIMEOUT_MS,
         'health scheduler',
       );
     } catch (err) {
-      this.logger.warn(`health job scheduler not set (${(err as Error).message}); timer runs it`);
+      this.logger.warn(`health job scheduler not set (${describeError(err)}); timer runs it`);
     }
   }
 }

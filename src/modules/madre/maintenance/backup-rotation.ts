@@ -17,10 +17,24 @@ export interface BackupEntry {
   has_checksum: boolean;
 }
 
+export interface RotationPolicy {
+  /** Newest backups kept in backups/; older ones move to archived/. */
+  keep: number;
+  /** Archived backups older than this (by the time in their name) are deleted. */
+  archiveDays: number;
+  /** The archive's total size (backups and checksums); the oldest go first past it. */
+  archiveMaxBytes?: number;
+}
+
 export interface RotationResult {
   kept: string[];
   archived: string[];
+  /** Archived backups deleted for their age. */
   deleted: string[];
+  /** Archived backups deleted, oldest first, to bring the archive under its size cap. */
+  deleted_over_cap: string[];
+  /** The archive's size once rotated. */
+  archive_bytes: number;
   stale_tmp_removed: string[];
 }
 
@@ -43,17 +57,48 @@ function removeWithSidecar(file: string): void {
   rmSync(checksumFile(file), { force: true });
 }
 
+const sizeOf = (file: string) => (existsSync(file) ? statSync(file).size : 0);
+const bytesWithSidecar = (file: string) => sizeOf(file) + sizeOf(checksumFile(file));
+
+/**
+ * Deletes archived backups, oldest first, until the archive fits in `maxBytes`; returns the
+ * names deleted and the archive's size after.
+ */
+function capArchive(paths: DataPaths, maxBytes: number): { deleted: string[]; bytes: number } {
+  const archived = backupsIn(paths.archivedDir).map((b) => ({
+    name: b.name,
+    file: join(paths.archivedDir, b.name),
+  }));
+  let bytes = archived.reduce((sum, b) => sum + bytesWithSidecar(b.file), 0);
+  const deleted: string[] = [];
+  for (const b of archived.reverse()) {
+    if (bytes <= maxBytes) break;
+    bytes -= bytesWithSidecar(b.file);
+    removeWithSidecar(b.file);
+    deleted.push(b.name);
+  }
+  return { deleted, bytes };
+}
+
 /**
  * Keeps the newest `keep` backups, moves older ones to archived/, deletes archived ones older
- * than `archiveDays` (by the time in their name), and clears stale `.tmp` leftovers.
+ * than `archiveDays` (by the time in their name), then the oldest archived ones while the
+ * archive is over `archiveMaxBytes`, and clears stale `.tmp` leftovers.
  */
 export function rotateBackups(
   paths: DataPaths,
-  keep: number,
-  archiveDays: number,
+  policy: RotationPolicy,
   now: Date = new Date(),
 ): RotationResult {
-  const result: RotationResult = { kept: [], archived: [], deleted: [], stale_tmp_removed: [] };
+  const { keep, archiveDays } = policy;
+  const result: RotationResult = {
+    kept: [],
+    archived: [],
+    deleted: [],
+    deleted_over_cap: [],
+    archive_bytes: 0,
+    stale_tmp_removed: [],
+  };
   const current = backupsIn(paths.backupsDir);
   result.kept = current.slice(0, keep).map((b) => b.name);
   const older = current.slice(keep);
@@ -69,6 +114,9 @@ export function rotateBackups(
       result.deleted.push(b.name);
     }
   }
+  const capped = capArchive(paths, policy.archiveMaxBytes ?? Infinity);
+  result.deleted_over_cap = capped.deleted;
+  result.archive_bytes = capped.bytes;
   if (existsSync(paths.backupsDir)) {
     for (const name of readdirSync(paths.backupsDir).filter((n) => n.endsWith('.tmp'))) {
       const file = join(paths.backupsDir, name);

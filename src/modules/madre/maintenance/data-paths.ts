@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { dataDirHolderFile, dataDirLockFile } from '../../../core/database/data-dir-lock';
 import { databasePath } from '../../../core/database/data-source-options';
 
 /** Where maintenance keeps its files under the data dir (CONTRACT §7). */
@@ -11,8 +12,10 @@ export interface DataPaths {
   safetyDir: string;
   dbmapDir: string;
   scorecardFile: string;
-  /** Written by a running server; the CLI refuses to restore while its pid is alive. */
+  /** Locked (an OS lock) by the one process using the data dir: see core/database/data-dir-lock. */
   lockFile: string;
+  /** Who holds that lock (pid, role, start time, port): information only, written by the holder. */
+  pidFile: string;
 }
 
 export function dataPaths(dataDir: string): DataPaths {
@@ -25,6 +28,7 @@ export function dataPaths(dataDir: string): DataPaths {
     safetyDir: join(backupsDir, 'safety'),
     dbmapDir: join(dataDir, 'dbmap'),
     scorecardFile: join(dataDir, 'SCORECARD.json'),
-    lockFile: join(dataDir, 'vx11.pid'),
+    lockFile: dataDirLockFile(dataDir),
+    pidFile: dataDirHolderFile(dataDir),
   };
 }

@@ -1,10 +1,19 @@
 import Database from 'better-sqlite3';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checksumFile, verifyChecksum, verifyDatabaseFile } from './backup-file';
 import { dataPaths } from './data-paths';
-import { runMaintenance, STEP_NAMES } from './maintenance-steps';
+import { StatFs } from './disk-space';
+import { MaintenanceOptions, runMaintenance, STEP_NAMES } from './maintenance-steps';
 
 const DAYS = {
   events: 30,
@@ -36,7 +45,7 @@ describe('runMaintenance', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const run = (applyRetention: boolean) =>
+  const run = (applyRetention: boolean, extra: Partial<MaintenanceOptions> = {}) =>
     runMaintenance({
       db,
       paths: dataPaths(dir),
@@ -44,7 +53,21 @@ describe('runMaintenance', () => {
       retentionDays: DAYS,
       retentionOverBytes: 1024 * 1024 * 1024,
       applyRetention,
+      ...extra,
     });
+  const backupFiles = () =>
+    existsSync(dataPaths(dir).backupsDir)
+      ? readdirSync(dataPaths(dir).backupsDir).filter((n) => /^vx11_.*\.db$/.test(n))
+      : [];
+  /** A filesystem reporting `free` bytes available, in 4 KiB blocks; records what it was asked. */
+  const disk = (free: number) => {
+    const asked: string[] = [];
+    const statfs: StatFs = (path) => {
+      asked.push(path);
+      return { bavail: Math.floor(free / 4096), bsize: 4096 };
+    };
+    return { statfs, asked };
+  };
 
   it('runs every step and leaves a verified backup, a DB map and a scorecard', async () => {
     const report = await run(false);
@@ -84,5 +107,58 @@ describe('runMaintenance', () => {
     expect(checksum).toMatchObject({ ok: false, checked: true });
     expect(checksum.problems[0]).toMatch(/does not match/);
     expect(verifyDatabaseFile(file).ok).toBe(false);
+  });
+
+  it('refuses the backup when the disk has less than twice the database free', async () => {
+    const dbBytes = statSync(dataPaths(dir).dbFile).size;
+    const low = disk(2 * dbBytes - 4096);
+    const report = await run(false, { statfs: low.statfs });
+    expect(report).toMatchObject({ status: 'failed', returncode: 1 });
+    expect(report.steps.backup).toMatchObject({
+      ok: false,
+      free_bytes: 2 * dbBytes - 4096,
+      required_bytes: expect.any(Number),
+    });
+    expect(report.steps.backup.required_bytes).toBeGreaterThanOrEqual(2 * dbBytes);
+    expect(report.steps.backup.error).toMatch(
+      /^not enough free disk space for a backup: \d+ bytes free on .*, \d+ needed \(twice the database's \d+ bytes, at least 0\)$/,
+    );
+    expect(low.asked).toHaveLength(1);
+    expect(backupFiles()).toEqual([]);
+    // every other step still ran
+    expect(report.steps.integrity_check.ok).toBe(true);
+    expect(report.steps.rotation.ok).toBe(true);
+
+    const roomy = await run(false, { statfs: disk(1024 * 1024 * 1024).statfs });
+    expect(roomy.steps.backup.ok).toBe(true);
+    expect(backupFiles()).toHaveLength(1);
+  });
+
+  it('refuses the backup under the configured free-space floor', async () => {
+    const report = await run(false, {
+      statfs: disk(50 * 1024 * 1024).statfs,
+      minFreeDiskBytes: 100 * 1024 * 1024,
+    });
+    expect(report.steps.backup).toMatchObject({
+      ok: false,
+      free_bytes: 50 * 1024 * 1024,
+      required_bytes: 100 * 1024 * 1024,
+    });
+    expect(backupFiles()).toEqual([]);
+  });
+
+  it('reuses a backup younger than the minimum interval instead of taking another', async () => {
+    const first = await run(false, { minBackupIntervalSec: 3600 });
+    const second = await run(false, { minBackupIntervalSec: 3600 });
+    expect(second.status).toBe('ok');
+    expect(second.steps.backup).toMatchObject({
+      ok: true,
+      reused: true,
+      name: first.steps.backup.name,
+    });
+    expect(backupFiles()).toEqual([first.steps.backup.name]);
+    const third = await run(false, { minBackupIntervalSec: 0 });
+    expect(third.steps.backup.reused).toBeUndefined();
+    expect(backupFiles()).toHaveLength(2);
   });
 });

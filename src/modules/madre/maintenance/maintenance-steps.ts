@@ -1,9 +1,11 @@
 import type Database from 'better-sqlite3';
 import { existsSync, statSync } from 'node:fs';
 import type { RetentionConfig } from '../../../core/config/app-config';
-import { rotateBackups } from './backup-rotation';
+import { newestBackup, rotateBackups } from './backup-rotation';
+import type { BackupRun } from './backup-run-record';
 import { DataPaths } from './data-paths';
 import { writeDbMap } from './db-map';
+import { diskRoomForBackup, StatFs } from './disk-space';
 import { createVerifiedBackup } from './online-backup';
 import { applyRetention, RetentionHook } from './retention';
 import { buildScorecard, writeScorecard } from './scorecard';
@@ -53,12 +55,31 @@ export interface MaintenanceOptions {
   retentionHooks?: ReadonlyMap<string, RetentionHook>;
   /** See BackupOptions.singleStep. */
   singleStepBackup?: boolean;
+  /** A backup younger than this is reused instead of taking another (0/absent: always take one). */
+  minBackupIntervalSec?: number;
+  /** The archive's size cap (see RotationPolicy). */
+  archiveMaxBytes?: number;
+  /** The backup is refused when less than this (or twice the database) is free. */
+  minFreeDiskBytes?: number;
+  /** For tests: what the free-space check reads. */
+  statfs?: StatFs;
+  /** The maintenance_runs row of this run: its backup records it finished (see BackupOptions.run). */
+  run?: BackupRun;
 }
 
 /** Bytes of the database file and its WAL. */
 export function databaseBytes(paths: DataPaths): { db: number; wal: number } {
   const size = (file: string) => (existsSync(file) ? statSync(file).size : 0);
   return { db: size(paths.dbFile), wal: size(`${paths.dbFile}-wal`) };
+}
+
+/** The newest backup when it is younger than the minimum interval: the run reuses it. */
+function recentBackup(paths: DataPaths, minIntervalSec: number | undefined, now: Date) {
+  if (!minIntervalSec) return undefined;
+  const newest = newestBackup(paths);
+  if (!newest) return undefined;
+  const ageMs = now.getTime() - Date.parse(newest.created_at);
+  return ageMs >= 0 && ageMs < minIntervalSec * 1000 ? { ...newest, ageMs } : undefined;
 }
 
 /**
@@ -131,13 +152,46 @@ export async function runMaintenance(options: MaintenanceOptions): Promise<Maint
     db.pragma('optimize');
     return { ok: true };
   });
-  await step('backup', async () => ({
-    ok: true,
-    ...(await createVerifiedBackup(db, paths, { singleStep: options.singleStepBackup })),
-  }));
+  await step('backup', async () => {
+    const recent = recentBackup(paths, options.minBackupIntervalSec, new Date());
+    if (recent) {
+      return {
+        ok: true,
+        reused: true,
+        reason: `${recent.name} was taken ${Math.round(recent.ageMs / 1000)} s ago; backups are at least ${options.minBackupIntervalSec} s apart`,
+        name: recent.name,
+        file: recent.file,
+        bytes: recent.bytes,
+        created_at: recent.created_at,
+      };
+    }
+    const size = databaseBytes(paths);
+    const room = diskRoomForBackup(
+      paths,
+      size.db + size.wal,
+      options.minFreeDiskBytes ?? 0,
+      options.statfs,
+    );
+    if (!room.ok) return { ...room, ok: false };
+    return {
+      ok: true,
+      ...(await createVerifiedBackup(db, paths, {
+        singleStep: options.singleStepBackup,
+        run: options.run && {
+          run: options.run,
+          started_at: started.toISOString(),
+          steps: { ...steps },
+        },
+      })),
+    };
+  });
   await step('rotation', () => ({
     ok: true,
-    ...rotateBackups(paths, options.keepBackups, options.retentionDays.backups_archive),
+    ...rotateBackups(paths, {
+      keep: options.keepBackups,
+      archiveDays: options.retentionDays.backups_archive,
+      archiveMaxBytes: options.archiveMaxBytes,
+    }),
   }));
   await step('db_map', () => ({ ok: true, ...writeDbMap(db, paths.dbmapDir) }));
   await step('scorecard', () => {

@@ -17,22 +17,33 @@ export class MaintenanceController {
     private readonly config: AppConfig,
   ) {}
 
-  /** Runs maintenance; answers the full report, or 202 with the job id if it takes longer. */
+  /**
+   * Runs maintenance; answers the full report, or 202 with the job id if it takes longer. A
+   * request while a run is going, or within maintenance.minBackupIntervalSec of the last one,
+   * gets that run's report marked `reused: true` instead of a new run.
+   */
   @Post('post_task')
   @HttpCode(200)
   async postTask(@Body() body: PostTaskDto, @Res({ passthrough: true }) reply: FastifyReply) {
-    const run = await this.maintenance.submit({
+    const { run, reused } = await this.maintenance.submit({
       applyRetention: body.apply_retention ?? false,
       reason: body.reason ?? 'operator request',
       source: 'api',
     });
     const done = await this.maintenance.waitFor(run.id, this.config.maintenance.waitMs);
-    if (done) return this.maintenance.view(done);
+    const reuse = reused && {
+      reused: true,
+      reused_because: reused,
+      min_backup_interval_sec: this.config.maintenance.minBackupIntervalSec,
+      ...(done ? { next_run_after: this.maintenance.nextRunAfter(done) } : {}),
+    };
+    if (done) return { ...this.maintenance.view(done), ...reuse };
     void reply.status(202);
     return {
       status: 'accepted',
       job_id: run.id,
       poll: `GET /madre/power/maintenance/jobs/${run.id}`,
+      ...reuse,
     };
   }
 

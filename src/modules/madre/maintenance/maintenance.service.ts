@@ -9,7 +9,7 @@ import { nativeDb } from '../../../core/database/native-db';
 import { ApiError } from '../../../core/errors/api-error';
 import { EventBus } from '../../../core/events/event-bus.service';
 import { HumanLogService } from '../../../core/logging/human-log.service';
-import { QueueName } from '../../../core/queue/queue-names';
+import { JobName, QueueName } from '../../../core/queue/queue-names';
 import { QueueService } from '../../../core/queue/queue.service';
 import { RedisService } from '../../../core/queue/redis.service';
 import { Mutex } from '../../../core/util/mutex';
@@ -20,10 +20,11 @@ import { MaintenanceRunEntity, MaintenanceSource } from './maintenance-run.entit
 import { MaintenanceReport, runMaintenance } from './maintenance-steps';
 import { RetentionHooks } from './retention-hooks';
 
-export const MAINTENANCE_RUN_JOB = 'maintenance-run';
 const ENQUEUE_TIMEOUT_MS = 2000;
 /** A scheduled run requested within this long counts as tonight's (queue and timer both fire). */
 const SCHEDULE_DEDUPE_MS = 12 * 3600 * 1000;
+/** A run still unfinished after this is stuck (its job lost): new requests stop joining it. */
+const JOIN_RUNNING_FOR_MS = 3600 * 1000;
 
 export interface MaintenanceRequest {
   applyRetention: boolean;
@@ -35,6 +36,19 @@ const isFinished = (run: MaintenanceRunEntity | null) =>
   run !== null && (run.status === 'ok' || run.status === 'failed');
 
 /**
+ * What a request got: a new run, or (`reused`) one it joined because it was still going, or
+ * one finished less than `maintenance.minBackupIntervalSec` ago.
+ */
+export interface Submission {
+  run: MaintenanceRunEntity;
+  reused: null | 'in_progress' | 'within_min_interval';
+}
+
+/** A run that did retention covers a request for it; any run covers one that did not ask. */
+const covers = (run: { apply_retention: boolean }, request: MaintenanceRequest) =>
+  run.apply_retention || !request.applyRetention;
+
+/**
  * Maintenance runs (CONTRACT §7): persisted in maintenance_runs, executed one at a time by the
  * maintenance-queue worker, or in-process while Redis is down so post_task still works.
  */
@@ -42,6 +56,10 @@ const isFinished = (run: MaintenanceRunEntity | null) =>
 export class MaintenanceService implements OnApplicationBootstrap {
   private readonly logger = new Logger('Maintenance');
   private readonly oneAtATime = new Mutex();
+  /** Reuse decisions one at a time, so ten requests at once make one run. */
+  private readonly submitting = new Mutex();
+  /** Runs recorded by this process and not finished yet, with when they were recorded. */
+  private readonly unfinished = new Map<string, { applyRetention: boolean; at: number }>();
   private readonly finished = new EventEmitter().setMaxListeners(0);
   private readonly paths;
 
@@ -68,15 +86,56 @@ export class MaintenanceService implements OnApplicationBootstrap {
     );
   }
 
-  /** Records a run and puts it on the maintenance queue (in-process with Redis down). */
-  async submit(request: MaintenanceRequest): Promise<MaintenanceRunEntity> {
-    const run = await this.record(request, currentCorrelationId() ?? null);
-    if (!(await this.enqueue(run.id))) {
-      this.execute(run.id).catch((err: Error) =>
-        this.logger.error(`maintenance run ${run.id} failed: ${err.message}`),
-      );
+  /**
+   * Records a run and puts it on the maintenance queue (in-process with Redis down) — unless a
+   * run that covers the request is going, or finished within the minimum interval: then the
+   * request gets that one, so a flood of requests never becomes a flood of backups.
+   */
+  submit(request: MaintenanceRequest): Promise<Submission> {
+    return this.submitting.run(async () => {
+      const reusable = await this.reusable(request);
+      if (reusable) return reusable;
+      const run = await this.record(request, currentCorrelationId() ?? null);
+      if (!(await this.enqueue(run.id))) {
+        this.execute(run.id).catch((err: Error) =>
+          this.logger.error(`maintenance run ${run.id} failed: ${err.message}`),
+        );
+      }
+      return { run, reused: null };
+    });
+  }
+
+  /** The next time post_task starts a new run rather than reusing `run`. */
+  nextRunAfter(run: MaintenanceRunEntity): string | null {
+    if (!run.finished_at) return null;
+    const interval = this.config.maintenance.minBackupIntervalSec * 1000;
+    return new Date(Date.parse(run.finished_at) + interval).toISOString();
+  }
+
+  private async reusable(request: MaintenanceRequest): Promise<Submission | null> {
+    const now = Date.now();
+    for (const [id, pending] of this.unfinished) {
+      if (now - pending.at > JOIN_RUNNING_FOR_MS) {
+        this.unfinished.delete(id);
+        continue;
+      }
+      if (!covers({ apply_retention: pending.applyRetention }, request)) continue;
+      const run = await this.runs.findOneBy({ id });
+      if (run && (run.status === 'queued' || run.status === 'running')) {
+        return { run, reused: 'in_progress' };
+      }
+      this.unfinished.delete(id);
     }
-    return run;
+    const intervalMs = this.config.maintenance.minBackupIntervalSec * 1000;
+    if (intervalMs <= 0) return null;
+    const recent = await this.runs.findOne({
+      where: {
+        finished_at: MoreThan(new Date(now - intervalMs).toISOString()),
+        ...(request.applyRetention ? { apply_retention: true } : {}),
+      },
+      order: { finished_at: 'DESC' },
+    });
+    return recent ? { run: recent, reused: 'within_min_interval' } : null;
   }
 
   /** The nightly run; the queue job and the local timer both land here, the second is a no-op. */
@@ -95,8 +154,15 @@ export class MaintenanceService implements OnApplicationBootstrap {
   execute(id: string): Promise<MaintenanceRunEntity | null> {
     return this.oneAtATime.run(async () => {
       const run = await this.runs.findOneBy({ id });
-      if (!run || run.status !== 'queued') return run;
-      return withCorrelationId(run.correlation_id ?? run.id, () => this.perform(run));
+      if (!run || run.status !== 'queued') {
+        if (!run || isFinished(run)) this.unfinished.delete(id);
+        return run;
+      }
+      try {
+        return await withCorrelationId(run.correlation_id ?? run.id, () => this.perform(run));
+      } finally {
+        this.unfinished.delete(id);
+      }
     });
   }
 
@@ -172,6 +238,7 @@ export class MaintenanceService implements OnApplicationBootstrap {
       correlation_id: correlationId,
     };
     await this.runs.insert(run);
+    this.unfinished.set(run.id, { applyRetention: run.apply_retention, at: Date.now() });
     return run;
   }
 
@@ -181,7 +248,7 @@ export class MaintenanceService implements OnApplicationBootstrap {
       await withTimeout(
         this.queues
           .queue(QueueName.Maintenance)
-          .add(MAINTENANCE_RUN_JOB, { run_id: id }, { jobId: id }),
+          .add(JobName.MaintenanceRun, { run_id: id }, { jobId: id }),
         ENQUEUE_TIMEOUT_MS,
         'enqueue',
       );
@@ -211,6 +278,10 @@ export class MaintenanceService implements OnApplicationBootstrap {
         retentionOverBytes: this.config.maintenance.retentionOverBytes,
         applyRetention: run.apply_retention,
         retentionHooks: this.hooks.all(),
+        minBackupIntervalSec: this.config.maintenance.minBackupIntervalSec,
+        archiveMaxBytes: this.config.maintenance.archiveMaxBytes,
+        minFreeDiskBytes: this.config.maintenance.minFreeDiskBytes,
+        run,
       });
     } catch (err) {
       error = (err as Error).message;

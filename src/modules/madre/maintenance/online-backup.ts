@@ -1,15 +1,13 @@
 import Database from 'better-sqlite3';
-import {
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import {
+  ensurePrivateDir,
+  makeDatabaseFilesPrivate,
+  PRIVATE_FILE_MODE,
+} from '../../../core/database/file-modes';
 import { backupName, backupStamp, parseBackupName } from './backup-names';
+import { BackupRunProgress, recordRunInCopy } from './backup-run-record';
 import {
   checksumFile,
   checksumLine,
@@ -32,6 +30,8 @@ export interface BackupOptions {
    * keeps its copy current by itself and can go step by step.
    */
   singleStep?: boolean;
+  /** The maintenance run taking this backup: the copy records it finished, not running. */
+  run?: BackupRunProgress;
 }
 
 export interface BackupResult {
@@ -68,8 +68,9 @@ function freeName(paths: DataPaths, at: Date): string {
 }
 
 /**
- * CONTRACT §7 backup: SQLite's online backup API into `<name>.tmp`, made a single
- * self-contained file (journal_mode DELETE), verified by integrity_check on the copy, fsynced,
+ * CONTRACT §7 backup: SQLite's online backup API into `<name>.tmp` (owner-only), made a single
+ * self-contained file (journal_mode DELETE) that records the run taking it as finished,
+ * verified by integrity_check on the copy, fsynced,
  * then renamed into place atomically with its SHA-256 sidecar. A failed copy leaves nothing.
  */
 export async function createVerifiedBackup(
@@ -79,7 +80,7 @@ export async function createVerifiedBackup(
 ): Promise<BackupResult> {
   const started = options.now ?? new Date();
   const backupsDir = paths.backupsDir;
-  mkdirSync(backupsDir, { recursive: true });
+  ensurePrivateDir(backupsDir);
   const name = freeName(paths, started);
   const file = join(backupsDir, name);
   const tmp = `${file}.tmp`;
@@ -87,9 +88,11 @@ export async function createVerifiedBackup(
     const progress = await db.backup(tmp, {
       progress: () => (options.singleStep ? ALL_PAGES : PAGES_PER_STEP),
     });
+    makeDatabaseFilesPrivate(tmp); // SQLite created it with the process umask
     const copy = new Database(tmp, { fileMustExist: true });
     try {
       copy.pragma('journal_mode = DELETE');
+      if (options.run) recordRunInCopy(copy, options.run, name, new Date());
     } finally {
       copy.close();
     }
@@ -98,7 +101,7 @@ export async function createVerifiedBackup(
     fsyncFile(tmp);
     const sha256 = await sha256OfFile(tmp);
     renameSync(tmp, file);
-    writeFileSync(checksumFile(file), checksumLine(sha256, file));
+    writeFileSync(checksumFile(file), checksumLine(sha256, file), { mode: PRIVATE_FILE_MODE });
     fsyncDir(backupsDir);
     return {
       name,

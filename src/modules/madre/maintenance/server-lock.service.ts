@@ -1,61 +1,33 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AppConfig } from '../../../core/config/app-config';
-import { dataPaths } from './data-paths';
-import {
-  readServerLock,
-  removeServerLock,
-  runningServer,
-  ServerLock,
-  writeServerLock,
-} from './server-lock';
+import { updateDataDirHolder } from '../../../core/database/data-dir-lock';
 
 /**
- * Marks the data dir as in use while this server runs (`vx11 restore` refuses then), and
- * records the real port once the HTTP server listens so the CLI can reach it.
+ * The data dir is this server's from before the database opened (see DatabaseModule and
+ * claimDataDirOrExit): here it records, in vx11.pid, where the server listens, so the CLI
+ * can reach it. vx11.pid goes when the hold does.
  */
 @Injectable()
-export class ServerLockService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('ServerLock');
-  private readonly file: string;
-  private readonly instance = randomUUID();
-  private lock: ServerLock | undefined;
-
+export class ServerLockService implements OnApplicationBootstrap {
   constructor(
     private readonly config: AppConfig,
     private readonly adapterHost: HttpAdapterHost,
-  ) {
-    this.file = dataPaths(config.dataDir).lockFile;
-  }
+  ) {}
 
   onApplicationBootstrap(): void {
-    const other = runningServer(this.file);
-    if (other && other.pid !== process.pid) {
-      this.logger.warn(`${this.file} names a live process ${other.pid}; taking the lock over`);
+    if (!updateDataDirHolder(this.config.dataDir, this.where(null))) {
+      throw new Error(`${this.config.dataDir} is not held by this process`);
     }
-    this.lock = {
-      pid: process.pid,
-      instance: this.instance,
-      started_at: new Date().toISOString(),
-      host: this.config.host,
-      port: this.config.port,
-    };
-    writeServerLock(this.file, this.lock);
     const server = this.adapterHost.httpAdapter?.getHttpServer() as Server | undefined;
-    server?.on('listening', () => this.recordPort(server));
+    server?.on('listening', () => {
+      updateDataDirHolder(this.config.dataDir, this.where(server.address() as AddressInfo | null));
+    });
   }
 
-  onApplicationShutdown(): void {
-    removeServerLock(this.file, this.instance);
-  }
-
-  private recordPort(server: Server): void {
-    const address = server.address() as AddressInfo | null;
-    if (!this.lock || !address || readServerLock(this.file)?.instance !== this.instance) return;
-    this.lock = { ...this.lock, port: address.port };
-    writeServerLock(this.file, this.lock);
+  private where(address: AddressInfo | null) {
+    return { host: this.config.host, port: address?.port ?? this.config.port };
   }
 }

@@ -1,48 +1,86 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { writeFileAtomic } from './atomic-write';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import type { AppConfig } from '../../../core/config/app-config';
+import {
+  DataDirHold,
+  DataDirHolder,
+  DataDirInUseError,
+  DataDirRole,
+  dataDirState,
+  holdDataDir,
+  pidAlive,
+  readDataDirHolder,
+} from '../../../core/database/data-dir-lock';
+import {
+  ensurePrivateDir,
+  makeTreePrivate,
+  restrictUmask,
+} from '../../../core/database/file-modes';
 
-/** What a running server writes to <dataDir>/vx11.pid (no secrets). */
-export interface ServerLock {
-  pid: number;
-  /** Random per server instance, so a server only ever removes its own lock. */
-  instance: string;
-  started_at: string;
-  host: string;
-  /** The configured port, replaced by the real one once the server listens. */
-  port: number;
+const PORT_PROBE_MS = 1000;
+
+/** Whether something accepts TCP connections at host:port (a wildcard host means loopback). */
+export function portAnswers(host: string | undefined, port: number, timeoutMs = PORT_PROBE_MS) {
+  const target = !host || ['0.0.0.0', '::', ''].includes(host) ? '127.0.0.1' : host;
+  return new Promise<boolean>((resolve) => {
+    const socket = connect({ host: target, port, timeout: timeoutMs });
+    const done = (answers: boolean) => {
+      socket.destroy();
+      resolve(answers);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('timeout', () => done(false));
+    socket.once('error', () => done(false));
+  });
 }
 
-export function readServerLock(file: string): ServerLock | null {
-  if (!existsSync(file)) return null;
-  try {
-    const lock = JSON.parse(readFileSync(file, 'utf8')) as ServerLock;
-    return Number.isInteger(lock.pid) && lock.pid > 0 ? lock : null;
-  } catch {
-    return null; // half-written or edited by hand: treat as absent
-  }
+/**
+ * A server that uses the data dir without holding its lock: an older VX11 that only wrote
+ * vx11.pid. Its pid must be alive and its port must answer (a recycled pid alone proves nothing).
+ */
+export async function serverWithoutLock(dataDir: string): Promise<DataDirHolder | null> {
+  const holder = readDataDirHolder(dataDir);
+  if (!holder || holder.pid === process.pid || !pidAlive(holder.pid) || !holder.port) return null;
+  if (dataDirState(dataDir).state !== 'free') return null;
+  return (await portAnswers(holder.host, holder.port)) ? holder : null;
 }
 
-/** Whether a process with this pid exists (EPERM: it exists but belongs to someone else). */
-export function pidAlive(pid: number): boolean {
+/** Takes the data dir for a CLI command, or throws DataDirInUseError naming who has it. */
+export async function claimDataDir(dataDir: string, role: DataDirRole): Promise<DataDirHold> {
+  const unlocked = await serverWithoutLock(dataDir);
+  if (unlocked) throw new DataDirInUseError(dataDir, { ...unlocked, role: 'server' });
+  return holdDataDir(dataDir, { role });
+}
+
+/**
+ * main.ts, first thing: owner-only file modes from here on, then the data dir for this server
+ * alone. A data dir in use refuses the start at once, before anything in it is touched (no
+ * token written, no migration, no vx11.pid). The hold lasts as long as the process.
+ */
+export async function claimDataDirOrExit(config: AppConfig): Promise<DataDirHold> {
+  restrictUmask();
   try {
-    process.kill(pid, 0);
-    return true;
+    const unlocked = await serverWithoutLock(config.dataDir);
+    if (unlocked) throw new DataDirInUseError(config.dataDir, { ...unlocked, role: 'server' });
+    const hold = holdDataDir(config.dataDir, {
+      role: 'server',
+      host: config.host,
+      port: config.port,
+    });
+    // what an older version or a looser umask left readable
+    makeTreePrivate(hold.dataDir, 1);
+    makeTreePrivate(join(hold.dataDir, 'backups'), 3);
+    ensurePrivateDir(config.logsDir);
+    makeTreePrivate(config.logsDir, 1);
+    return hold;
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    if (!(err instanceof DataDirInUseError)) throw err;
+    console.error(
+      JSON.stringify({
+        level: 'fatal',
+        msg: `Refusing to start: ${err.message}. Stop it first, or give this server its own VX11_DATA_DIR.`,
+      }),
+    );
+    process.exit(1);
   }
-}
-
-/** The lock of a server that is running now, or null (none, or a stale one left by a crash). */
-export function runningServer(file: string): ServerLock | null {
-  const lock = readServerLock(file);
-  return lock && pidAlive(lock.pid) ? lock : null;
-}
-
-export function writeServerLock(file: string, lock: ServerLock): void {
-  writeFileAtomic(file, `${JSON.stringify(lock)}\n`);
-}
-
-/** Removes the lock only if it is still this instance's. */
-export function removeServerLock(file: string, instance: string): void {
-  if (readServerLock(file)?.instance === instance) rmSync(file, { force: true });
 }

@@ -3,8 +3,9 @@
 import { authAdvice, forgetToken, get, getToken, onAuthFailure, setToken } from './api.js';
 import { installShortcuts } from './keys.js';
 import { loadStatic, refresh, startPolling, stopPolling, store, subscribe } from './state.js';
-import { $, toast, toastError } from './ui.js';
-import { focusChat, initChat, restoreChat } from './views/chat.js';
+import { $, setToastView, toast, toastError } from './ui.js';
+import { forgetUptime } from './uptime-data.js';
+import { focusChat, initChat, restoreChat, setChatVisible } from './views/chat.js';
 import {
   focusEventFilter,
   initEvents,
@@ -14,12 +15,16 @@ import {
 } from './views/events.js';
 import { initIncidents, refreshIncidents, setIncidentsVisible } from './views/incidents.js';
 import { initMaintenance, setMaintenanceVisible } from './views/maintenance.js';
-import { focusWake, initPower } from './views/power.js';
+import { focusWake, initPower, setModulesVisible } from './views/power.js';
 import { refreshTopology, setTopologyVisible } from './views/topology.js';
+import { initUptime, setUptimeVisible } from './views/uptime.js';
 
-const VIEWS = ['modules', 'chat', 'events', 'incidents', 'maintenance', 'topology'];
+const VIEWS = ['modules', 'chat', 'events', 'incidents', 'uptime', 'maintenance', 'topology'];
 const VISIBILITY = {
+  modules: setModulesVisible,
+  chat: setChatVisible,
   events: setEventsVisible,
+  uptime: setUptimeVisible,
   incidents: setIncidentsVisible,
   maintenance: setMaintenanceVisible,
   topology: setTopologyVisible,
@@ -38,6 +43,7 @@ function show(view) {
   if (view === current) return;
   const previous = current;
   current = view;
+  setToastView(view);
   for (const section of document.querySelectorAll('main > .view')) {
     section.hidden = section.dataset.view !== view;
   }
@@ -48,6 +54,12 @@ function show(view) {
   if (previous && VISIBILITY[previous]) VISIBILITY[previous](false);
   if (started && VISIBILITY[view]) VISIBILITY[view](true);
   if (location.hash !== `#${view}`) history.replaceState(null, '', `#${view}`);
+}
+
+/** A refresh the operator asked for: the uptime figures are fetched again too. */
+function refreshNow() {
+  forgetUptime();
+  void refresh();
 }
 
 function go(view) {
@@ -156,6 +168,7 @@ async function boot() {
   initEvents({ onIncident: () => void refreshIncidents() });
   initIncidents();
   initMaintenance();
+  initUptime();
   subscribe(() => {
     polls += 1;
     if (current === 'topology') refreshTopology();
@@ -164,7 +177,7 @@ async function boot() {
 
   window.addEventListener('hashchange', () => show(location.hash.slice(1)));
   show(location.hash.slice(1) || 'modules');
-  $('#btn-refresh').addEventListener('click', () => void refresh());
+  $('#btn-refresh').addEventListener('click', refreshNow);
   $('#btn-help').addEventListener('click', () => $('#help-dialog').showModal());
   installShortcuts({
     single: {
@@ -173,7 +186,7 @@ async function boot() {
         focusChat();
       },
       '?': () => $('#help-dialog').showModal(),
-      r: () => void refresh(),
+      r: refreshNow,
       w: () => {
         show('modules');
         focusWake();
@@ -186,8 +199,9 @@ async function boot() {
       2: go('chat'),
       3: go('events'),
       4: go('incidents'),
-      5: go('maintenance'),
-      6: go('topology'),
+      5: go('uptime'),
+      6: go('maintenance'),
+      7: go('topology'),
     },
     goto: {
       m: go('modules'),
@@ -195,6 +209,7 @@ async function boot() {
       e: go('events'),
       i: go('incidents'),
       h: go('incidents'),
+      u: go('uptime'),
       b: go('maintenance'),
       t: go('topology'),
     },

@@ -69,6 +69,18 @@ export function emptyRow(columns, text, isError = false) {
 // ---- toasts -------------------------------------------------------------------------------
 
 const TOAST_MS = { error: 9000, warn: 7000, ok: 3500, info: 4500 };
+let toastView = '';
+
+/**
+ * Toasts belong to the view shown when they were raised: leaving that view dismisses them, so
+ * a message never sits over a view it says nothing about.
+ */
+export function setToastView(view) {
+  toastView = view;
+  for (const el of document.querySelectorAll('#toasts .toast')) {
+    if (el.dataset.view !== view) el.remove();
+  }
+}
 
 /** Shows a message in the corner; errors stay longer. Click to dismiss. */
 export function toast(message, kind = 'info', detail = '') {
@@ -78,14 +90,14 @@ export function toast(message, kind = 'info', detail = '') {
     {
       class: `toast ${kind}`,
       role: kind === 'error' ? 'alert' : 'status',
-      dataset: { testid: `toast-${kind}` },
+      dataset: { testid: `toast-${kind}`, view: toastView },
       onclick: () => el.remove(),
     },
     message,
     detail ? h('span', { class: 'detail' }, detail) : null,
   );
   box.prepend(el);
-  while (box.children.length > 5) box.lastElementChild.remove();
+  while (box.children.length > 4) box.lastElementChild.remove();
   setTimeout(() => el.remove(), TOAST_MS[kind] ?? 5000);
   return el;
 }
@@ -188,22 +200,52 @@ export function fmtCountdown(sec) {
 export function fmtMs(ms) {
   if (ms === null || ms === undefined || Number.isNaN(Number(ms))) return '—';
   const n = Number(ms);
-  return n >= 1000 ? `${(n / 1000).toFixed(1)} s` : `${Math.round(n)} ms`;
+  if (n >= 60000) return fmtDuration(n / 1000);
+  if (n >= 1000) return `${(n / 1000).toFixed(1)} s`;
+  if (n > 0 && n < 10) return `${n.toFixed(1).replace(/\.0$/, '')} ms`;
+  return `${Math.round(n)} ms`;
 }
 
+/** 42 → "42 s", 600 → "10 min", 5400 → "1 h 30 min", 200000 → "2 d 7 h" (two units at most). */
+export function fmtDuration(seconds) {
+  if (seconds === null || seconds === undefined || Number.isNaN(Number(seconds))) return '—';
+  const sec = Math.round(Number(seconds));
+  if (sec < 60) return `${sec} s`;
+  const units = [
+    [86400, 'd'],
+    [3600, 'h'],
+    [60, 'min'],
+    [1, 's'],
+  ];
+  const first = units.findIndex(([size]) => sec >= size);
+  const [size, unit] = units[first];
+  const [nextSize, nextUnit] = units[first + 1];
+  const major = Math.floor(sec / size);
+  const minor = Math.floor((sec % size) / nextSize);
+  return minor > 0 ? `${major} ${unit} ${minor} ${nextUnit}` : `${major} ${unit}`;
+}
+
+/** 536870912 → "512 MiB", 188416 → "184 KiB", 927008 → "905.3 KiB". */
 export function fmtBytes(bytes) {
-  if (bytes === null || bytes === undefined) return '—';
-  const units = ['B', 'KiB', 'MiB', 'GiB'];
+  if (bytes === null || bytes === undefined || Number.isNaN(Number(bytes))) return '—';
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let n = Number(bytes);
   let i = 0;
-  while (n >= 1024 && i < units.length - 1) {
+  while (Math.abs(n) >= 1024 && i < units.length - 1) {
     n /= 1024;
     i += 1;
   }
-  return `${n.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
+  const text = i === 0 || Number.isInteger(n) ? String(Math.round(n)) : n.toFixed(1);
+  return `${text.replace(/\.0$/, '')} ${units[i]}`;
 }
 
-/** A compact one-line JSON preview. */
+/** 99.93 → "99.93 %", 100 → "100 %", null → "—". */
+export function fmtPct(pct) {
+  if (pct === null || pct === undefined) return '—';
+  return `${Number.isInteger(pct) ? pct : pct.toFixed(2)} %`;
+}
+
+/** A compact one-line JSON preview (tooltips only; views show values with kv.js). */
 export function preview(value, max = 180) {
   let text;
   try {

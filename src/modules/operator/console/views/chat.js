@@ -3,10 +3,21 @@
 
 import { ApiError, get, post } from '../api.js';
 import { refresh, store, subscribe } from '../state.js';
-import { $, badge, busy, copyable, fmtMs, fmtTime, h, toast, toastError } from '../ui.js';
+import { $, badge, busy, copyable, fmtAgo, fmtMs, fmtTime, h, toast, toastError } from '../ui.js';
 
 const SESSION_KEY = 'vx11.operator.chat_session';
 const CHAT_WINDOW_TTL_SEC = 600;
+/** How many of the latest answers (any session) the header sums up. */
+const RECENT_ANSWERS = 10;
+const SOURCE_LABEL = {
+  switch: 'switch',
+  madre: "madre's tier",
+  local_llm_degraded: 'the local degraded responder',
+};
+
+/** The latest answers' sources, newest first: [{source, at}] (null until loaded). */
+let recentAnswers = null;
+let visible = false;
 
 let sessionId = readSession();
 let messageCount = 0;
@@ -52,8 +63,66 @@ export function initChat() {
     input.focus();
   });
   $('#chat-wake').addEventListener('click', (event) => void wakeSwitch(event.currentTarget));
-  subscribe(renderTier);
+  subscribe(() => {
+    renderTier();
+    if (visible) void loadRecentAnswers();
+  });
   keepSession(sessionId);
+}
+
+export function setChatVisible(isVisible) {
+  visible = isVisible;
+  if (visible) void loadRecentAnswers();
+}
+
+/** Where the latest answers came from, from the chat.completed events (every session). */
+async function loadRecentAnswers() {
+  try {
+    const query = new URLSearchParams({ type: 'chat.completed', limit: String(RECENT_ANSWERS) });
+    const page = await get(`/operator/api/events?${query}`);
+    recentAnswers = (page.events ?? []).map((e) => ({
+      source: e.payload?.fallback_source ?? 'unknown',
+      at: e.timestamp,
+      latencyMs: e.payload?.latency_ms,
+      sessionId: e.payload?.session_id,
+    }));
+  } catch {
+    // the header keeps what it showed; the events view reports the failure
+  }
+  renderRoute();
+}
+
+/** The header: which tier gave the latest answers, as they were really answered. */
+function renderRoute() {
+  const route = $('#chat-route');
+  if (!recentAnswers) return;
+  renderRecent();
+  if (recentAnswers.length === 0) {
+    route.dataset.source = '';
+    route.className = 'small muted';
+    route.textContent = 'no answers yet';
+    return;
+  }
+  const [latest] = recentAnswers;
+  const same = recentAnswers.filter((a) => a.source === latest.source).length;
+  const others = new Map();
+  for (const a of recentAnswers) {
+    if (a.source !== latest.source) others.set(a.source, (others.get(a.source) ?? 0) + 1);
+  }
+  const rest = [...others].map(([source, n]) => `${source} ${n}`).join(', ');
+  route.dataset.source = latest.source;
+  route.className = `small route ${latest.source === 'switch' ? 'ok' : 'degraded'}`;
+  route.replaceChildren(
+    'latest answers from ',
+    h('b', {}, SOURCE_LABEL[latest.source] ?? latest.source),
+    ' ',
+    badge(latest.source, 'source'),
+    h(
+      'span',
+      { class: 'muted' },
+      ` · ${same} of the last ${recentAnswers.length}${rest ? ` (others: ${rest})` : ''} · ${fmtAgo(latest.at)}`,
+    ),
+  );
 }
 
 /** Restores the kept session's messages (after the token is known). */
@@ -96,11 +165,35 @@ function renderTier() {
   const state = store.status?.optional_services?.switch ?? '…';
   $('#chat-switch-state').textContent = state;
   $('#chat-wake').disabled = state === 'active' || Boolean(store.power?.window_id);
-  $('#chat-route').textContent = store.status
-    ? store.status.degraded
-      ? 'answers now come from the fallback chain (degraded)'
-      : 'switch is answering'
-    : '';
+  renderRoute();
+}
+
+/** One line per recent answer: when, which tier, how fast, and whether it was this session. */
+function renderRecent() {
+  const list = $('#chat-recent');
+  if (recentAnswers.length === 0) {
+    list.replaceChildren(h('li', { class: 'muted' }, 'No answers yet.'));
+    return;
+  }
+  list.replaceChildren(
+    ...recentAnswers.map((a) =>
+      h(
+        'li',
+        {},
+        h('span', { class: 'when mono' }, fmtTime(a.at)),
+        h(
+          'span',
+          {},
+          badge(a.source, a.source === 'switch' ? 'ok' : 'source'),
+          h(
+            'span',
+            { class: 'muted' },
+            ` ${a.latencyMs === undefined ? '' : fmtMs(a.latencyMs)}${a.sessionId && a.sessionId === sessionId ? ' · this session' : ''}`,
+          ),
+        ),
+      ),
+    ),
+  );
 }
 
 function userMessage(text, timestamp) {
@@ -173,6 +266,16 @@ async function send() {
       const answer = await post('/operator/api/chat', body, { timeoutMs: 60000 });
       keepSession(answer.session_id);
       waiting.replaceWith(assistantMessage(answer));
+      recentAnswers = [
+        {
+          source: answer.fallback_source,
+          at: new Date().toISOString(),
+          latencyMs: answer.latency_ms,
+          sessionId: answer.session_id,
+        },
+        ...(recentAnswers ?? []),
+      ].slice(0, RECENT_ANSWERS);
+      renderRoute(); // the next state poll reads the ledger again
       messageCount += 2;
       $('#chat-count').textContent = String(messageCount);
     } catch (err) {

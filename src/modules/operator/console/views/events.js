@@ -2,6 +2,7 @@
 // feed token (POST /operator/api/events/sse-token). Newest first, capped, filtered by type.
 
 import { ApiError, get, getToken, post } from '../api.js';
+import { kvInline } from '../kv.js';
 import { refresh, store } from '../state.js';
 import {
   $,
@@ -9,8 +10,8 @@ import {
   copyable,
   emptyRow,
   fmtTime,
+  fmtDateTime,
   h,
-  preview,
   replace,
   toast,
   toastError,
@@ -124,9 +125,10 @@ async function loadHistory() {
   if (filter.length > 0) query.set('type', filter.join(','));
   try {
     const page = await get(`/operator/api/events?${query}`);
-    const older = (page.events ?? []).filter((e) => !seen.has(e.event_id));
-    for (const e of older) seen.add(e.event_id);
-    events = mergeNewestFirst(events.filter(matches), older);
+    // All of the page, seen or not: a filter change hid some that must come back now.
+    const listed = page.events ?? [];
+    for (const e of listed) seen.add(e.event_id);
+    events = mergeNewestFirst(events.filter(matches), listed);
     render();
   } catch (err) {
     replace($('#events-body'), emptyRow(6, `Could not load events — ${err.message}`, true));
@@ -135,7 +137,8 @@ async function loadHistory() {
 }
 
 function mergeNewestFirst(a, b) {
-  return [...a, ...b]
+  const byId = new Map([...a, ...b].map((e) => [e.event_id, e]));
+  return [...byId.values()]
     .sort((x, y) => (y.id ?? 0) - (x.id ?? 0) || y.timestamp.localeCompare(x.timestamp))
     .slice(0, MAX_EVENTS);
 }
@@ -277,16 +280,12 @@ function render(freshIds = new Set()) {
           class: freshIds.has(e.event_id) ? 'fresh' : '',
           dataset: { testid: 'event-row', type: e.type, eventId: e.event_id },
         },
-        h('td', { class: 'mono', title: e.timestamp }, fmtTime(e.timestamp)),
-        h('td', { class: 'mono', title: e.type }, e.type),
+        h('td', { class: 'mono nowrap', title: fmtDateTime(e.timestamp) }, fmtTime(e.timestamp)),
+        h('td', { class: 'mono type' }, e.type),
         h('td', {}, badge(e.severity, `sev-${e.severity}`)),
         h('td', { class: 'muted' }, e.source),
-        h('td', { class: 'payload', title: preview(e.payload, 4000) }, preview(e.payload)),
-        h(
-          'td',
-          {},
-          e.correlation_id ? copyable(e.correlation_id, e.correlation_id.slice(0, 13)) : '',
-        ),
+        h('td', { class: 'payload' }, kvInline(e.payload ?? {})),
+        h('td', {}, e.correlation_id ? copyable(e.correlation_id) : ''),
       ),
     ),
   );

@@ -1,8 +1,8 @@
-// Incidents (acknowledge, resolve) and a health-history sparkline per module.
+// Incidents (acknowledge, resolve) and the recent checks of each module, charted with time axes.
 
 import { get, post } from '../api.js';
 import { store, subscribe } from '../state.js';
-import { sparkline } from '../svg.js';
+import { latencyChart } from '../svg.js';
 import {
   $,
   badge,
@@ -28,6 +28,9 @@ let historyError = null;
 
 export function initIncidents() {
   $('#incidents-status').addEventListener('change', () => void loadIncidents());
+  window.addEventListener('resize', () => {
+    if (visible) renderHealth();
+  });
   $('#health-limit').addEventListener('change', () => void loadHistory());
   subscribe(() => {
     if (visible) renderHealth();
@@ -221,17 +224,31 @@ function renderHealth() {
     return;
   }
   const states = new Map((store.powerStatus?.modules ?? []).map((m) => [m.name, m.state]));
-  const names = [...history.keys()];
+  // A card per module with checks; the ones never checked (dormant) share one line.
+  const names = [...history.keys()].filter((name) => history.get(name).length > 0);
+  const unchecked = [...history.keys()].filter((name) => history.get(name).length === 0);
+  $('#health-unchecked').textContent = unchecked.length
+    ? `Not checked (dormant): ${unchecked.join(', ')}.`
+    : '';
+  // few modules: wide cards in two columns; many: up to four a row. The charts share the
+  // height left on the screen.
+  const columns = names.length <= 4 ? 2 : names.length <= 9 ? 3 : 4;
+  grid.dataset.columns = String(columns);
+  const rowsOfCards = Math.max(1, Math.ceil(names.length / columns));
+  const room = window.innerHeight - grid.getBoundingClientRect().top - 48;
+  const height = Math.min(240, Math.max(120, room / rowsOfCards - 64));
+  const width = Math.max(320, (grid.clientWidth - 8 * (columns - 1)) / columns - 18);
   replace(
     grid,
+    names.length === 0 ? h('p', { class: 'muted' }, 'No checks yet.') : null,
     names.map((name) => {
       const rows = history.get(name) ?? [];
       const failures = rows.filter((r) => !r.ok).length;
       const last = rows[rows.length - 1];
-      const latencies = rows.map((r) => Number(r.latency_ms) || 0);
+      const latencies = rows.filter((r) => r.ok).map((r) => Number(r.latency_ms) || 0);
       const avg = latencies.length ? latencies.reduce((a, b) => a + b, 0) / latencies.length : null;
       const uptime = rows.length
-        ? `${(((rows.length - failures) / rows.length) * 100).toFixed(1)}%`
+        ? `${(((rows.length - failures) / rows.length) * 100).toFixed(1)} %`
         : '—';
       return h(
         'div',
@@ -241,21 +258,39 @@ function renderHealth() {
           { class: 'head' },
           h('span', { class: 'name' }, name),
           states.has(name) ? stateBadge(states.get(name)) : null,
+          h(
+            'span',
+            { class: 'muted small stats' },
+            `${rows.length} checks · ${failures} failed · ok ${uptime} · avg ${fmtMs(avg)}`,
+          ),
         ),
-        sparkline(rows, {
-          label: `${name} health`,
-          empty: states.get(name) === 'off' ? 'dormant: not checked' : 'no checks yet',
-        }),
-        h(
-          'div',
-          { class: 'stats' },
-          h('span', {}, `${rows.length} checks · ${failures} failed`),
-          h('span', {}, `ok ${uptime} · avg ${fmtMs(avg)}`),
-        ),
-        last && !last.ok
-          ? h('div', { class: 'small inline-error', title: last.detail }, `last: ${last.detail}`)
-          : null,
+        checksChart(rows, width, height),
+        last && !last.ok ? h('div', { class: 'small inline-error' }, `last: ${last.detail}`) : null,
       );
     }),
   );
+}
+
+/** Each check as a point of the response-time chart: its latency, or a red mark if it failed. */
+function checksChart(rows, width, height) {
+  const times = rows.map((r) => Date.parse(r.checked_at));
+  const gaps = times
+    .slice(1)
+    .map((t, i) => t - times[i])
+    .sort((a, b) => a - b);
+  // the monitor's interval, as the checks show it
+  const intervalMs = Math.max(1000, gaps.length ? gaps[Math.floor(gaps.length / 2)] : 60000);
+  const checks = rows.map((r, i) => ({
+    t: new Date(times[i] - intervalMs / 2).toISOString(),
+    ok: r.ok ? 1 : 0,
+    fail: r.ok ? 0 : 1,
+    avg_latency_ms: r.ok ? Number(r.latency_ms) : null,
+  }));
+  return latencyChart(checks, {
+    bucketSec: intervalMs / 1000,
+    from: new Date(times[0] - intervalMs / 2).toISOString(),
+    to: new Date(times[times.length - 1] + intervalMs / 2).toISOString(),
+    width,
+    height,
+  });
 }

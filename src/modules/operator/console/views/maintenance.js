@@ -2,6 +2,7 @@
 // ends, show the last report step by step, and list the backups.
 
 import { describeError, get, post } from '../api.js';
+import { humanizeText, kvList } from '../kv.js';
 import {
   $,
   badge,
@@ -13,7 +14,6 @@ import {
   fmtDateTime,
   fmtMs,
   h,
-  preview,
   replace,
   toast,
   toastError,
@@ -52,7 +52,7 @@ export function initMaintenance() {
 
 export function setMaintenanceVisible(isVisible) {
   visible = isVisible;
-  if (visible) void Promise.all([loadLastReport(), loadBackups()]);
+  if (visible) void Promise.all([loadLastReport(), loadBackups(), loadRuns()]);
 }
 
 const listOf = (body, ...keys) => {
@@ -118,7 +118,42 @@ async function runNow(button) {
       toastError('Maintenance run failed', err);
     }
   });
-  if (visible) await loadBackups();
+  if (visible) await Promise.all([loadBackups(), loadRuns()]);
+}
+
+/** The latest runs (nightly and on demand), from their maintenance.completed events. */
+async function loadRuns() {
+  const body = $('#maint-runs-body');
+  try {
+    const page = await get('/operator/api/events?type=maintenance.completed&limit=8');
+    const runs = listOf(page, 'events');
+    if (runs.length === 0) {
+      replace(body, emptyRow(4, 'No run yet'));
+      return;
+    }
+    replace(
+      body,
+      runs.map((e) => {
+        const p = e.payload ?? {};
+        const failed = p.failed_steps?.length ? `failed: ${p.failed_steps.join(', ')}` : '';
+        return h(
+          'tr',
+          { dataset: { testid: 'maint-run-row', jobId: p.job_id ?? '' } },
+          h('td', { class: 'muted nowrap', title: fmtDateTime(e.timestamp) }, fmtAgo(e.timestamp)),
+          h(
+            'td',
+            { title: failed },
+            badge(p.status ?? '?', p.status === 'ok' ? 'ok' : 'bad'),
+            failed ? h('div', { class: 'small inline-error' }, failed) : null,
+          ),
+          h('td', { class: 'muted nowrap num' }, fmtMs(p.duration_ms)),
+          h('td', { class: 'mono small backup-name' }, p.backup ?? '—'),
+        );
+      }),
+    );
+  } catch (err) {
+    replace(body, emptyRow(4, `Could not list the runs — ${err.message}`, true));
+  }
 }
 
 /** Polls the job until it has finished (bounded), re-rendering as it goes. */
@@ -148,10 +183,11 @@ function announce(job) {
   else toast(`Maintenance ${job.status}`, 'error', job.error ?? job.job_id);
 }
 
+/** What a step reported, as key/value lines (sizes in KiB/MiB, paths shortened). */
 function stepDetail(step) {
   const { ok: _ok, duration_ms: _duration, ...rest } = step ?? {};
-  if (rest.error) return String(rest.error);
-  return Object.keys(rest).length ? preview(rest, 240) : '';
+  if (rest.error) return h('span', { class: 'inline-error' }, humanizeText(String(rest.error)));
+  return Object.keys(rest).length ? kvList(rest) : '';
 }
 
 function renderReport(job) {
@@ -197,7 +233,7 @@ function renderReport(job) {
               {},
               h('th', {}, 'Step'),
               h('th', {}, 'Result'),
-              h('th', {}, 'Time'),
+              h('th', { class: 'num' }, 'Time'),
               h('th', {}, 'Detail'),
             ),
           ),
@@ -208,9 +244,9 @@ function renderReport(job) {
               h(
                 'tr',
                 { dataset: { step: name, ok: String(Boolean(step.ok)) } },
-                h('td', { class: 'mono' }, name),
+                h('td', { class: 'mono nowrap' }, name),
                 h('td', {}, badge(step.ok ? 'ok' : 'failed', step.ok ? 'ok' : 'bad')),
-                h('td', { class: 'muted' }, fmtMs(step.duration_ms)),
+                h('td', { class: 'muted nowrap num' }, fmtMs(step.duration_ms)),
                 h('td', { class: 'step-detail' }, stepDetail(step)),
               ),
             ),
@@ -247,8 +283,12 @@ async function loadBackups() {
             b.name,
             b.archived ? h('span', { class: 'muted' }, ' (archived)') : null,
           ),
-          h('td', { class: 'muted' }, fmtBytes(b.bytes)),
-          h('td', { class: 'muted', title: fmtDateTime(b.created_at) }, fmtAgo(b.created_at)),
+          h('td', { class: 'muted nowrap num', title: `${b.bytes} bytes` }, fmtBytes(b.bytes)),
+          h(
+            'td',
+            { class: 'muted nowrap', title: fmtDateTime(b.created_at) },
+            fmtAgo(b.created_at),
+          ),
         ),
       ),
     );

@@ -1,8 +1,10 @@
-// Modules & power: the module table, the open window with its live countdown, waking a module
-// for a TTL, closing the window, applying a policy. Also keeps the header's status in step.
+// Modules & power: the module table (with 24-h uptime), recent power activity, the open window
+// with its live countdown, waking a module for a TTL, closing the window, applying a policy.
+// Also keeps the header's status in step.
 
-import { post } from '../api.js';
+import { get, post } from '../api.js';
 import { moduleRows, refresh, store, subscribe, windowRemainingSec } from '../state.js';
+import { availabilityStrip } from '../svg.js';
 import {
   $,
   badge,
@@ -10,6 +12,9 @@ import {
   emptyRow,
   fmtAgo,
   fmtCountdown,
+  fmtDateTime,
+  fmtDuration,
+  fmtPct,
   fmtTime,
   h,
   replace,
@@ -17,6 +22,10 @@ import {
   toast,
   toastError,
 } from '../ui.js';
+import { cachedUptime, loadUptime } from '../uptime-data.js';
+
+const ACTIVITY_TYPES = 'module.state.changed,window.opened,window.closed';
+const ACTIVITY_LIMIT = 40;
 
 const LOW_SECONDS = 30;
 const EXPIRY_RECHECK_MS = 2000;
@@ -28,7 +37,21 @@ export function initPower() {
   $('#policy-form').addEventListener('submit', onApplyPolicy);
   $('#policy-select').addEventListener('change', renderPolicyMembers);
   subscribe(render);
+  subscribe(() => {
+    if (!visible) return;
+    void loadActivity();
+    void loadUptime('24h').then(renderModules, () => undefined);
+  });
   setInterval(tick, 1000);
+}
+
+let visible = false;
+
+export function setModulesVisible(isVisible) {
+  visible = isVisible;
+  if (!visible) return;
+  void loadActivity();
+  void loadUptime('24h').then(renderModules, () => undefined);
 }
 
 /** Focuses the wake form (shortcut `w`). */
@@ -55,8 +78,12 @@ function renderHeader() {
   pill.title = status.degraded
     ? 'Chat is degraded: switch is not answering (dormant, or Redis down)'
     : 'All core services up';
-  $('#sys-mode').textContent = status.mode ?? store.power?.mode ?? '—';
-  $('#sys-policy').textContent = store.power?.policy ?? status.policy;
+  // The mode repeats the policy's name unless a window (or a partial policy) changes it.
+  const mode = status.mode ?? store.power?.mode ?? '';
+  const policy = store.power?.policy ?? status.policy;
+  $('#sys-mode').textContent = mode;
+  $('#sys-mode-kv').hidden = !mode || mode === policy;
+  $('#sys-policy').textContent = policy;
   const last = store.lastRefresh ? fmtTime(new Date(store.lastRefresh).toISOString()) : '';
   $('#last-refresh').textContent = last ? `updated ${last}` : '';
 }
@@ -65,24 +92,54 @@ function renderHeader() {
 
 function healthCell(row) {
   if (row.state !== 'active') {
-    if (!row.lastError) return h('td', { class: 'muted' }, '—');
+    if (!row.lastError)
+      return h('td', { class: 'muted' }, row.state === 'off' ? 'not checked' : '—');
     return h(
       'td',
-      { title: row.lastError },
+      { class: 'health' },
       badge('error', 'bad'),
       ' ',
       h('span', { class: 'small' }, row.lastError),
     );
   }
   if (!row.health) return h('td', { class: 'muted' }, '…');
-  const latency = row.health.data?.latency_ms;
+  const latency = row.health.latency_ms;
   return h(
     'td',
-    { class: 'health', title: row.health.detail ?? '' },
+    { class: 'health' },
     badge(row.health.ok ? 'ok' : 'failing', row.health.ok ? 'ok' : 'bad'),
     ' ',
     h('span', { class: 'muted small' }, row.health.detail ?? ''),
-    latency !== undefined ? h('span', { class: 'muted small' }, ` · ${latency} ms`) : null,
+    latency !== undefined ? h('span', { class: 'muted small nowrap' }, ` · ${latency} ms`) : null,
+  );
+}
+
+/** 24-h uptime and its beat bar, from the server's figures (health history). */
+function uptimeCell(name) {
+  const day = cachedUptime('24h');
+  const m = day?.modules?.find((x) => x.module === name);
+  if (!m) return h('td', { class: 'muted' }, day ? '—' : '…');
+  if (m.samples === 0) return h('td', { class: 'muted small' }, 'no checks in 24 h');
+  return h(
+    'td',
+    { title: `${m.samples} checks, ${m.failures} failed` },
+    h(
+      'div',
+      { class: 'uptime-cell' },
+      h(
+        'a',
+        {
+          href: '#uptime',
+          class: `pct ${m.uptime_pct >= 99.9 ? 'good' : m.uptime_pct >= 99 ? 'fair' : 'poor'}`,
+          dataset: { testid: 'module-uptime' },
+        },
+        fmtPct(m.uptime_pct),
+      ),
+      availabilityStrip(m.buckets.slice(-48), {
+        bucketSec: day.bucket_sec,
+        label: `${name}: last 12 h of checks`,
+      }),
+    ),
   );
 }
 
@@ -102,24 +159,102 @@ function renderModules() {
         h(
           'td',
           { class: 'nowrap' },
-          h('span', { class: 'name' }, row.name),
-          ' ',
-          h('span', { class: 'muted small' }, row.category),
+          h('div', { class: 'name' }, row.name),
+          h('div', { class: 'muted small' }, row.category),
         ),
-        h('td', { class: 'role', title: row.role }, row.role),
-        h('td', { title: row.lastError ?? '' }, stateBadge(row.state)),
+        h('td', { class: 'role' }, row.role),
         h(
           'td',
-          { class: 'muted small nowrap', title: row.since ?? '' },
+          { title: row.lastError ?? '' },
+          h(
+            'div',
+            { class: 'state-cell' },
+            stateBadge(row.state),
+            row.inWindow
+              ? h('span', { class: 'badge source', dataset: { testid: 'in-window' } }, 'in window')
+              : null,
+          ),
+        ),
+        h(
+          'td',
+          { class: 'muted small nowrap', title: row.since ? fmtDateTime(row.since) : '' },
           row.since ? fmtAgo(row.since) : '—',
         ),
         healthCell(row),
-        h('td', {}, row.inWindow ? badge('in window', 'source') : ''),
+        uptimeCell(row.name),
       ),
     ),
   );
   const up = rows.filter((r) => r.state === 'active').length;
   $('#modules-counts').textContent = `${up}/${rows.length} active`;
+}
+
+// ---- power activity -------------------------------------------------------------------------
+
+let activityKey = '';
+
+/** "window 06608bdb-…" → "window": the id is the open window's (its card shows it). */
+function reasonSummary(reason) {
+  return String(reason ?? '')
+    .replace(/\s*[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, '')
+    .trim();
+}
+
+/** One line per state change or window, from the events ledger. */
+function activityLine(event) {
+  const p = event.payload ?? {};
+  if (event.type === 'module.state.changed') {
+    return [
+      h('b', {}, p.module),
+      ' ',
+      stateBadge(p.from),
+      ' → ',
+      stateBadge(p.to),
+      h('span', { class: 'muted', title: p.reason ?? '' }, ` ${reasonSummary(p.reason)}`),
+      p.error ? h('div', { class: 'inline-error small' }, p.error) : null,
+    ];
+  }
+  const services = (p.services ?? []).join(', ') || '—';
+  if (event.type === 'window.opened') {
+    const how = p.ttl_sec ? `for ${fmtDuration(p.ttl_sec)}` : 'until closed';
+    return [h('b', {}, 'window opened'), ` ${services} ${how}`];
+  }
+  const after = p.duration_sec !== undefined ? ` after ${fmtDuration(p.duration_sec)}` : '';
+  return [
+    h('b', {}, 'window closed'),
+    ` ${services}${after}`,
+    h('span', { class: 'muted' }, p.reason ? ` (${p.reason})` : ''),
+  ];
+}
+
+async function loadActivity() {
+  const list = $('#power-activity');
+  try {
+    const query = new URLSearchParams({ type: ACTIVITY_TYPES, limit: String(ACTIVITY_LIMIT) });
+    const page = await get(`/operator/api/events?${query}`);
+    const events = page.events ?? [];
+    const key = events.map((e) => e.event_id).join();
+    if (key === activityKey) return;
+    activityKey = key;
+    if (events.length === 0) {
+      replace(list, h('li', { class: 'muted' }, 'No power activity yet.'));
+      return;
+    }
+    replace(
+      list,
+      events.map((e) =>
+        h(
+          'li',
+          { dataset: { type: e.type } },
+          h('span', { class: 'when mono', title: fmtDateTime(e.timestamp) }, fmtTime(e.timestamp)),
+          h('span', { class: 'what' }, activityLine(e)),
+        ),
+      ),
+    );
+  } catch (err) {
+    activityKey = '';
+    replace(list, h('li', { class: 'inline-error' }, `Could not load activity — ${err.message}`));
+  }
 }
 
 // ---- window ---------------------------------------------------------------------------------
@@ -288,10 +423,8 @@ function renderPolicy() {
     select.value = current;
     renderPolicyMembers();
   }
-  const active = store.power?.mode;
-  const marker = $('#policy-active');
-  marker.textContent = store.power?.window_id ? 'window open' : (active ?? '');
-  marker.className = `badge ${store.power?.window_id ? 'source' : ''}`;
+  // Only what the name does not say already: an open window overrides the policy meanwhile.
+  $('#policy-active').textContent = store.power?.window_id ? 'window open' : '';
 }
 
 function renderPolicyMembers() {

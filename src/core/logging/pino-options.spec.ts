@@ -1,0 +1,52 @@
+import pino from 'pino';
+import { baseLoggerOptions, redactUrl } from './pino-options';
+
+describe('redactUrl', () => {
+  it('keeps paths and harmless query parameters as they are', () => {
+    expect(redactUrl('/operator/api/events')).toBe('/operator/api/events');
+    expect(redactUrl('/operator/api/events?limit=5&type=window.*')).toBe(
+      '/operator/api/events?limit=5&type=window.*',
+    );
+  });
+
+  it('replaces the values of credential parameters, however they are spelled', () => {
+    expect(redactUrl('/ws?token=abc&types=a.b')).toBe('/ws?token=[redacted]&types=a.b');
+    expect(redactUrl('/x?TOKEN=abc&api_key=k&%74oken=t&secret')).toBe(
+      '/x?TOKEN=[redacted]&api_key=[redacted]&%74oken=[redacted]&secret=[redacted]',
+    );
+  });
+});
+
+describe('the VX11 log line', () => {
+  const written: string[] = [];
+  const logger = pino(baseLoggerOptions('debug'), { write: (line: string) => written.push(line) });
+  const last = () => JSON.parse(written[written.length - 1]) as Record<string, unknown>;
+
+  it('has a string level and an ISO-8601 UTC time', () => {
+    logger.warn('hello');
+    expect(last()).toMatchObject({ level: 'warn', msg: 'hello', pid: process.pid });
+    expect(new Date(last().time as string).toISOString()).toBe(last().time);
+  });
+
+  it('redacts credential headers and token fields wherever they are logged', () => {
+    const secret = 'secret-token-value';
+    logger.info({
+      req: { headers: { authorization: `Bearer ${secret}`, 'x-vx11-token': secret, host: 'h' } },
+      headers: { cookie: secret },
+      token: secret,
+      feed: { token: secret },
+    });
+    expect(written[written.length - 1]).not.toContain(secret);
+    expect(last()).toMatchObject({
+      req: { headers: { authorization: '[redacted]', 'x-vx11-token': '[redacted]', host: 'h' } },
+      token: '[redacted]',
+    });
+  });
+
+  it("moves Nest's route and module boot lines from info to debug", () => {
+    logger.info({ context: 'RouterExplorer' }, 'Mapped {/health, GET} route');
+    expect(last()).toMatchObject({ level: 'debug', context: 'RouterExplorer' });
+    logger.info({ context: 'NestApplication' }, 'Nest application successfully started');
+    expect(last()).toMatchObject({ level: 'info' });
+  });
+});

@@ -1,0 +1,69 @@
+import { DelayHistogram, EventLoopLagSampler, LAG_TICK_MS } from './event-loop-lag';
+
+/** Delays recorded by hand, in ms; percentile() answers the largest (as p99 of few samples). */
+class FakeHistogram implements DelayHistogram {
+  delaysMs: number[] = [];
+  resets = 0;
+  get count() {
+    return this.delaysMs.length;
+  }
+  percentile(): number {
+    return Math.max(...this.delaysMs) * 1e6;
+  }
+  reset(): void {
+    this.resets += 1;
+    this.delaysMs = [];
+  }
+  enable(): boolean {
+    return true;
+  }
+  disable(): boolean {
+    return true;
+  }
+}
+
+describe('EventLoopLagSampler', () => {
+  const WINDOW_MS = 10_000;
+  let histogram: FakeHistogram;
+  let sampler: EventLoopLagSampler;
+
+  beforeEach(() => {
+    jest.useFakeTimers();
+    histogram = new FakeHistogram();
+    sampler = new EventLoopLagSampler(WINDOW_MS, histogram);
+    sampler.start();
+  });
+  afterEach(() => {
+    sampler.stop();
+    jest.useRealTimers();
+  });
+
+  it('keeps a stall visible to every reader for the whole window, however often they read', () => {
+    histogram.delaysMs.push(21, 2000.456, 22); // a 2-s stall in this tick
+    jest.advanceTimersByTime(LAG_TICK_MS);
+    const resetsBefore = histogram.resets;
+    for (let read = 0; read < 50; read++) {
+      histogram.delaysMs.push(20);
+      expect(sampler.worstP99Ms()).toBe(2000.46);
+      jest.advanceTimersByTime(100);
+    }
+    expect(histogram.resets - resetsBefore).toBe(5); // the timer's ticks only, never a read
+    jest.advanceTimersByTime(WINDOW_MS - 5 * 100);
+    expect(sampler.worstP99Ms()).toBe(20); // the stall aged out; the quiet seconds after it remain
+  });
+
+  it('includes the tick in progress, before the timer has taken it', () => {
+    histogram.delaysMs.push(1500);
+    expect(sampler.worstP99Ms()).toBe(1500);
+    expect(histogram.resets).toBe(1); // start() only
+  });
+
+  it('forgets everything when stopped', () => {
+    histogram.delaysMs.push(900);
+    jest.advanceTimersByTime(LAG_TICK_MS);
+    sampler.stop();
+    expect(sampler.running).toBe(false);
+    sampler.start();
+    expect(sampler.worstP99Ms()).toBe(0);
+  });
+});

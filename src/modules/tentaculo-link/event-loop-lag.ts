@@ -1,0 +1,75 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+
+/** What the sampler needs of node's event-loop delay histogram (nanoseconds). */
+export interface DelayHistogram {
+  readonly count: number;
+  percentile(p: number): number;
+  reset(): void;
+  enable(): boolean;
+  disable(): boolean;
+}
+
+interface Sample {
+  at: number;
+  p99Ms: number;
+}
+
+/** One figure per tick: short enough that a stall shows as that tick's p99. */
+export const LAG_TICK_MS = 1000;
+
+const round2 = (ms: number) => Math.round(ms * 100) / 100;
+
+/**
+ * Event-loop delay sampled on its own timer: each tick keeps the p99 of the delays measured
+ * since the previous tick, for `windowMs` (the health interval). Readers get the worst p99 of
+ * the window and change nothing, so however often something reads, a stall stays visible to
+ * the health monitor's next cycle.
+ */
+export class EventLoopLagSampler {
+  private samples: Sample[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly windowMs: number,
+    private readonly histogram: DelayHistogram = monitorEventLoopDelay({ resolution: 20 }),
+  ) {}
+
+  get running(): boolean {
+    return this.timer !== undefined;
+  }
+
+  start(): void {
+    if (this.timer) return;
+    this.histogram.reset();
+    this.histogram.enable();
+    this.timer = setInterval(() => this.tick(), LAG_TICK_MS);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.histogram.disable();
+    this.samples = [];
+  }
+
+  /** The worst per-tick p99 delay (ms) of the window, the tick in progress included. */
+  worstP99Ms(): number {
+    const cutoff = Date.now() - this.windowMs;
+    let worst = this.currentP99Ms();
+    for (const s of this.samples) if (s.at >= cutoff && s.p99Ms > worst) worst = s.p99Ms;
+    return round2(worst);
+  }
+
+  private tick(): void {
+    const now = Date.now();
+    if (this.histogram.count > 0) this.samples.push({ at: now, p99Ms: this.currentP99Ms() });
+    this.histogram.reset(); // the only reset: this tick's figure is kept above
+    const cutoff = now - this.windowMs;
+    while (this.samples.length > 0 && this.samples[0].at < cutoff) this.samples.shift();
+  }
+
+  private currentP99Ms(): number {
+    return this.histogram.count > 0 ? this.histogram.percentile(99) / 1e6 : 0;
+  }
+}
