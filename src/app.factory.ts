@@ -1,17 +1,16 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { mkdirSync } from 'node:fs';
 import { AppModule } from './app.module';
 import { AuthService } from './core/auth/auth.service';
 import { AppConfig } from './core/config/app-config';
-import { VERSION } from './core/config/version';
 import { ensurePrivateDir, PRIVATE_DIR_MODE } from './core/database/file-modes';
 import { AllExceptionsFilter } from './core/errors/all-exceptions.filter';
 import { createValidationPipe } from './core/errors/validation-pipe';
 import { declarePublicRoutes, installHttpHooks, recordRoutes } from './core/http/fastify-hooks';
 import { HttpDrain } from './core/http/http-drain';
+import { DOCS_PAGE_ROUTES, RouteAccessLog, setupOpenApi } from './core/http/openapi';
 import { RouteTable } from './core/http/route-table';
 import { serverOptions } from './core/http/server-options';
 import { MetricsService } from './core/metrics/metrics.service';
@@ -31,12 +30,14 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   const adapter = new FastifyAdapter(serverOptions(config));
   const routes = new RouteTable();
   recordRoutes(adapter.getInstance(), routes);
+  const access = RouteAccessLog.attach(adapter.getInstance()); // for the OpenAPI document
   // The console's files and redirects (CONTRACT §2: public), registered by serveConsole()
   // outside Nest, where @Public() cannot mark them.
   declarePublicRoutes(adapter.getInstance(), [
     '/operator',
     CONSOLE_PATH.slice(0, -1),
     `${CONSOLE_PATH}*`,
+    ...DOCS_PAGE_ROUTES, // the Swagger UI page; its document stays guarded
   ]);
 
   const app = await NestFactory.create<NestFastifyApplication>(
@@ -57,14 +58,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     metrics: app.get(MetricsService),
   });
 
-  const openApi = new DocumentBuilder()
-    .setTitle('VX11')
-    .setDescription('Control plane for a self-hosted AI-assistant stack')
-    .setVersion(VERSION)
-    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-VX11-Token' }, 'token')
-    .addSecurityRequirements('token')
-    .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi));
+  setupOpenApi(app, config, access); // GET /docs (public page), /docs-json (guarded)
   serveConsole(app); // GET /operator/ui/* (public static files) and GET /operator
 
   // Give Redis a moment so boot (window recovery, first status) sees it; serve without it after.

@@ -3,6 +3,8 @@ import { DataSource } from 'typeorm';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { QueueName } from '../src/core/queue/queue-names';
+import { QueueService } from '../src/core/queue/queue.service';
 import { configFileEnv } from './support/config-file';
 import { FakeProvider } from './support/fake-provider';
 import { providerConfigFile } from './support/provider-config';
@@ -183,10 +185,19 @@ describe('chat routing through switch and madre', () => {
 
   it('moves on to the next tier within the deadline when a provider hangs past its timeout', async () => {
     switchFake.behaviour = { kind: 'hang' };
-    const started = Date.now();
-    const res = await chat(t, 'are you there?').expect(200);
+    const res = await chat(t, 'are you there?').set('x-correlation-id', 'hang-1').expect(200);
     expect(res.body.fallback_source).toBe('madre');
-    expect(Date.now() - started).toBeLessThan(400 + 1500);
+    // The workers' own records: switch gave up on the provider at its 400 ms timeout (not the
+    // mode's 5 s), then madre's job ran; the chat's recorded latency stays within the deadline.
+    const [switchJob] = await chatJobs(t, QueueName.Switch, 'hang-1');
+    expect(switchJob.failedReason).toBe(
+      'no switch-tier provider answered: fake-switch failed (timed out after 400 ms)',
+    );
+    expect(switchJob.finishedOn! - switchJob.processedOn!).toBeLessThan(400 + 1500);
+    const [madreJob] = await chatJobs(t, QueueName.Madre, 'hang-1');
+    expect(madreJob.returnvalue).toMatchObject({ provider: 'fake-madre' });
+    expect(madreJob.processedOn!).toBeGreaterThanOrEqual(switchJob.finishedOn!);
+    expect(res.body.latency_ms).toBeLessThan(400 + 1500);
     await waitForBreakerClosed(t, 'fake-switch');
   });
 
@@ -252,6 +263,12 @@ describe('chat with Redis unreachable', () => {
     }
   });
 });
+
+/** The finished chat jobs of one tier's queue that carried this correlation id. */
+async function chatJobs(t: TestApp, queue: QueueName, correlationId: string) {
+  const jobs = await t.get(QueueService).queue(queue).getJobs(['completed', 'failed']);
+  return jobs.filter((j) => j.data.correlation_id === correlationId);
+}
 
 async function breakerState(t: TestApp, name: string): Promise<string | undefined> {
   const res = await t.http().get('/vx11/circuit-breaker/status').set(t.auth);

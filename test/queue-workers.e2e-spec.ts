@@ -1,10 +1,13 @@
 import { Injectable, Module, OnModuleInit } from '@nestjs/common';
-import { Job } from 'bullmq';
+import { Job, JobJsonRaw, Queue } from 'bullmq';
+import { AppConfig } from '../src/core/config/app-config';
 import { EventBus, VxEvent } from '../src/core/events/event-bus.service';
+import { ClosableWorker } from '../src/core/queue/closable-worker';
 import { JOB_CATALOG, JobSpec, QueueSpec } from '../src/core/queue/job-catalog';
 import { JobHandlers } from '../src/core/queue/job-handlers';
 import { JobName, QueueName } from '../src/core/queue/queue-names';
 import { QueueService } from '../src/core/queue/queue.service';
+import { RedisService } from '../src/core/queue/redis.service';
 import { bootCatalogApp, CatalogApp } from './support/catalog-app';
 import { waitFor } from './support/test-app';
 
@@ -140,5 +143,45 @@ describe('queue workers (real Redis)', () => {
       payload: report,
     });
     await expect(queues.closeWorker(worker)).resolves.toMatchObject({ clean: true });
+  });
+
+  it("survives a force close in the middle of activating a job scheduler's job", async () => {
+    /** Force-closes itself right when BullMQ is about to store the scheduler's next run. */
+    class ClosedOnActivation extends ClosableWorker {
+      protected override async nextJobFromJobData(
+        jobData?: JobJsonRaw,
+        id?: string,
+        token?: string,
+      ) {
+        if (jobData) await this.close(true);
+        return super.nextJobFromJobData(jobData, id, token);
+      }
+
+      get hasClosed(): boolean {
+        return this.closed;
+      }
+    }
+    const redis = booted.app.get(RedisService);
+    const prefix = booted.app.get(AppConfig).queuePrefix;
+    const queue = new Queue('test-scheduled', {
+      connection: redis.workerConnectionOptions(),
+      prefix,
+    });
+    const errors: Error[] = [];
+    const worker = new ClosedOnActivation('test-scheduled', async () => 'ran', {
+      connection: redis.workerConnectionOptions(),
+      prefix,
+    });
+    worker.on('error', (err) => errors.push(err));
+    try {
+      await queue.upsertJobScheduler('every-minute', { every: 60_000 }, { name: 'tick' });
+      // A plain BullMQ worker retries the write on its closed connection in a loop of
+      // microtasks: no timer would ever fire again, this wait included.
+      await waitFor(() => worker.hasClosed, 5000);
+      await waitFor(() => errors.some((e) => /next run was stored/.test(e.message)), 5000);
+    } finally {
+      await queue.obliterate({ force: true });
+      await queue.close();
+    }
   });
 });

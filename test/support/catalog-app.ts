@@ -30,7 +30,10 @@ export interface CatalogApp {
  * or extra modules of the test's choosing, without HTTP. A boot that fails is torn down before
  * its error is rethrown.
  */
-export async function bootCatalogApp({ catalog, imports = [] }: CatalogAppOptions): Promise<CatalogApp> {
+export async function bootCatalogApp({
+  catalog,
+  imports = [],
+}: CatalogAppOptions): Promise<CatalogApp> {
   const dir = mkdtempSync(join(tmpdir(), 'vx11-e2e-'));
   const config = loadConfig(testEnv(dir));
   const builder = Test.createTestingModule({

@@ -144,8 +144,11 @@ export class OperatorConfig {
  */
 export class HttpConfig {
   /** The whole header block must arrive within this (slow headers, idle new connections → 408). */
-  @IsInt() @Min(100) @Max(600000) headersTimeoutMs: number;
-  /** Headers and body must arrive within this (a trickled body → 408); not the handler's time. */
+  @IsInt() @Min(100) @Max(300000) headersTimeoutMs: number;
+  /**
+   * Headers and body must arrive within this (a trickled body → 408); not the handler's time.
+   * Server-wide (Node's requestTimeout): raise it for large uploads over slow links.
+   */
   @IsInt() @Min(100) @Max(3600000) requestTimeoutMs: number;
   /** An idle keep-alive connection is closed after this. */
   @IsInt() @Min(100) @Max(600000) keepAliveTimeoutMs: number;

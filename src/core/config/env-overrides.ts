@@ -69,7 +69,7 @@ export const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: string; parse: Pa
   { env: 'VX11_SSE_TOKEN_TTL_SEC', path: 'events.sseTokenTtlSec', parse: integer(1, 3600) },
   { env: 'VX11_HEALTH_INTERVAL_SEC', path: 'health.intervalSec', parse: integer(1, 86400) },
   { env: 'VX11_BACKUP_KEEP', path: 'maintenance.keepBackups', parse: integer(1, 1000) },
-  { env: 'VX11_HEADERS_TIMEOUT_MS', path: 'http.headersTimeoutMs', parse: integer(100, 600000) },
+  { env: 'VX11_HEADERS_TIMEOUT_MS', path: 'http.headersTimeoutMs', parse: integer(100, 300000) },
   { env: 'VX11_REQUEST_TIMEOUT_MS', path: 'http.requestTimeoutMs', parse: integer(100, 3600000) },
   {
     env: 'VX11_KEEPALIVE_TIMEOUT_MS',

@@ -39,7 +39,7 @@ export interface HttpHookDeps {
   metrics: MetricsService;
 }
 
-/** A request that announces a body we will not read: close after answering, do not drain it. */
+/** Whether a body is announced: a refusal leaves it unread, so close rather than drain it. */
 function hasBody(request: FastifyRequest): boolean {
   const length = request.headers['content-length'];
   return (

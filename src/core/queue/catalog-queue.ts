@@ -24,11 +24,7 @@ export class CatalogQueue extends Queue {
     super(name, opts);
   }
 
-  protected override async addJob(
-    name: string,
-    data: unknown,
-    opts?: JobsOptions,
-  ): Promise<Job> {
+  protected override async addJob(name: string, data: unknown, opts?: JobsOptions): Promise<Job> {
     return super.addJob(name, data, { ...opts, ...this.catalog.job(this.name, name) });
   }
 

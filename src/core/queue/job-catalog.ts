@@ -4,7 +4,9 @@ import { AppConfig } from '../config/app-config';
 import { JobName, QueueName } from './queue-names';
 
 /** A job's options: how often it is tried and how many finished ones Redis keeps. */
-export type JobSpec = Required<Pick<JobsOptions, 'attempts' | 'removeOnComplete' | 'removeOnFail'>> &
+export type JobSpec = Required<
+  Pick<JobsOptions, 'attempts' | 'removeOnComplete' | 'removeOnFail'>
+> &
   Pick<JobsOptions, 'backoff'>;
 
 /** A queue: who consumes it, how its worker runs, and the only job names it carries. */

@@ -8,6 +8,7 @@ import { describeError, guarded } from '../util/guarded';
 import { withTimeout } from '../util/with-timeout';
 import { ActiveJobs } from './active-jobs';
 import { CatalogQueue } from './catalog-queue';
+import { ClosableWorker } from './closable-worker';
 import { JobCatalog } from './job-catalog';
 import { JobHandlers } from './job-handlers';
 import { JobReplies } from './job-replies';
@@ -104,12 +105,16 @@ export class QueueService implements OnApplicationShutdown {
   startWorker(name: QueueName): Worker {
     const spec = this.catalog.queue(name);
     const active = new ActiveJobs();
-    const worker = new Worker(name, this.guard(name, this.handlers.processor(name), active), {
-      connection: this.redis.workerConnectionOptions(),
-      prefix: this.config.queuePrefix,
-      concurrency: this.catalog.concurrency(name, this.config),
-      ...(spec.lockDurationMs ? { lockDuration: spec.lockDurationMs } : {}),
-    });
+    const worker = new ClosableWorker(
+      name,
+      this.guard(name, this.handlers.processor(name), active),
+      {
+        connection: this.redis.workerConnectionOptions(),
+        prefix: this.config.queuePrefix,
+        concurrency: this.catalog.concurrency(name, this.config),
+        ...(spec.lockDurationMs ? { lockDuration: spec.lockDurationMs } : {}),
+      },
+    );
     const listen = { logger: this.logger };
     worker.on(
       'error',

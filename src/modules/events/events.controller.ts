@@ -1,11 +1,19 @@
 import { Body, Controller, Get, Post, Req, UseInterceptors } from '@nestjs/common';
-import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { ApiError } from '../../core/errors/api-error';
 import { IngestEventDto } from './dto/ingest-event.dto';
 import { PayloadDepthInterceptor } from './dto/payload-depth.interceptor';
 import { EventsService } from './events.service';
 import { LedgerVerifier } from './ledger/ledger-verifier.service';
+import { ApiErrors } from '../../core/http/openapi-errors';
+import { IngestedEventDto, LedgerVerifyDto } from './dto/event-responses.dto';
 
 @ApiTags('events')
 @Controller()
@@ -18,24 +26,32 @@ export class EventsController {
   @Post('events/ingest')
   @UseInterceptors(PayloadDepthInterceptor)
   @ApiOperation({
+    operationId: 'ingestEvent',
     summary: 'Store an event in the ledger and broadcast it',
     description:
       'Canonical types (CONTRACT §6) must carry their payload fields (422 naming them); other types are stored with canonical:false. Answered after the event is committed.',
   })
-  @ApiResponse({ status: 201, description: '{status:"received", event_id, canonical}' })
-  @ApiResponse({
-    status: 429,
-    description:
-      'Over the per-address rate (events.ingestRatePerSec, bursts of events.ingestBurst) or too many events awaiting their commit (events.ingestMaxPending); Retry-After says when to try again',
-  })
+  @ApiCreatedResponse({ type: IngestedEventDto })
+  @ApiErrors(
+    [400, 'Invalid envelope, or a payload nested too deep (validation_failed)'],
+    [413, 'The payload is over events.payloadLimitBytes (payload_too_large)'],
+    [422, 'A canonical type without its payload fields (invalid_event_payload, fields named)'],
+    [
+      429,
+      'Over the per-address rate (events.ingestRatePerSec, bursts of events.ingestBurst: rate_limited) or too many events awaiting their commit (events.ingestMaxPending: ingest_backlog_full); Retry-After says when to try again',
+    ],
+    [503, 'The ledger could not store it (ledger_unavailable); try again'],
+  )
   ingest(@Body() body: IngestEventDto, @Req() request: FastifyRequest) {
     return this.events.ingest(body, request.ip);
   }
 
   @Get('events/ledger/verify')
   @ApiOperation({
+    operationId: 'verifyLedger',
     summary: 'Walk the hash chain of the ledger: {ok, length, head_hash, first_bad_id}',
   })
+  @ApiOkResponse({ type: LedgerVerifyDto })
   verify() {
     return this.verifier.verify();
   }
@@ -43,11 +59,16 @@ export class EventsController {
   /** Only a plain HTTP GET gets here; WebSocket upgrades are taken by WsFeedServer. */
   @Get('ws')
   @ApiOperation({
+    operationId: 'openEventSocket',
     summary: 'WebSocket feed of live events (upgrade required)',
     description:
       'Connect with a WebSocket client; token by X-VX11-Token, Authorization: Bearer or ?token= (the operator token or an SSE token). Refused upgrades get a plain 401/403. Frames: {"channel":"control","type":"connected","client_id"} on connect, then {"channel":"events","events":[…]} per commit. Send {"action":"subscribe"|"unsubscribe","types":[…]} or {"action":"ping"}.',
   })
-  @ApiResponse({ status: 426, description: 'Plain HTTP request: use a WebSocket upgrade' })
+  @ApiResponse({
+    status: 101,
+    description: 'Switching Protocols: the WebSocket feed (with an Upgrade: websocket request)',
+  })
+  @ApiErrors([426, 'Plain HTTP request: use a WebSocket upgrade (upgrade_required)'])
   upgradeRequired(): never {
     throw new ApiError(
       426,

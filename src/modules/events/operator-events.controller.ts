@@ -1,5 +1,12 @@
 import { Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { FeedRoute } from '../../core/auth/feed-route.decorator';
 import { ApiError } from '../../core/errors/api-error';
@@ -8,10 +15,13 @@ import { EventFilter, FilterTermError } from './event-filter';
 import { EventsService } from './events.service';
 import { FeedTokens } from './feeds/feed-tokens.service';
 import { SseFeed, wantsEventStream } from './feeds/sse-feed.service';
+import { ApiErrors } from '../../core/http/openapi-errors';
+import { EventPageDto, SseTokenDto } from './dto/event-responses.dto';
 
 const DEFAULT_LIMIT = 50;
 
 @ApiTags('operator')
+@ApiExtraModels(EventPageDto)
 @Controller('operator/api/events')
 export class OperatorEventsController {
   constructor(
@@ -24,11 +34,25 @@ export class OperatorEventsController {
   @Get()
   @FeedRoute((headers) => wantsEventStream(headers.accept))
   @ApiOperation({
+    operationId: 'listEvents',
     summary: 'Stored events, newest first ({events, next_before}); or a live SSE stream',
     description:
       'With Accept: text/event-stream: a live stream (type/severity filters apply; Last-Event-ID replays what was missed); the token may then be sent as ?token= (an SSE token or the operator token).',
   })
-  @ApiProduces('application/json', 'text/event-stream')
+  @ApiOkResponse({
+    description: 'A page of events; or, with Accept: text/event-stream, the live stream',
+    content: {
+      'application/json': { schema: { $ref: getSchemaPath(EventPageDto) } },
+      'text/event-stream': {
+        schema: {
+          type: 'string',
+          description:
+            'Server-sent events: `id:` the ledger id, `event:` the type, `data:` the event as JSON',
+        },
+      },
+    },
+  })
+  @ApiErrors([400, 'Invalid query (validation_failed)'], [503, 'Shutting down (shutting_down)'])
   list(
     @Query() query: ListEventsQuery,
     @Req() request: FastifyRequest,
@@ -44,10 +68,12 @@ export class OperatorEventsController {
 
   @Post('sse-token')
   @ApiOperation({
+    operationId: 'issueSseToken',
     summary: 'A short-lived token for EventSource/WebSocket clients that cannot send headers',
     description:
       'Valid for the live feeds only (SSE here, WS /ws), for events.sseTokenTtlSec (60 s).',
   })
+  @ApiCreatedResponse({ type: SseTokenDto })
   sseToken() {
     return this.tokens.issue();
   }

@@ -1,16 +1,30 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
 import { OwnedBy } from '../../core/registry/module-active.guard';
 import { RegisterEngineDto } from './dto/engine.dto';
 import { EngineRegistry } from './engine-registry.service';
 import { listModels } from './openai-client';
 import { Provider } from './provider';
 import { ProviderScoreboard } from './provider-scoreboard.service';
+import { ApiErrors, ApiModuleErrors } from '../../core/http/openapi-errors';
+import {
+  DiscoveryDto,
+  EngineDeletedDto,
+  EngineDto,
+  EngineListDto,
+} from './dto/engine-responses.dto';
 
 const DISCOVERY_TIMEOUT_MS = 5000;
 
 /** The engine registry: providers from config plus engines registered at runtime. */
 @ApiTags('hermes')
+@ApiModuleErrors('hermes')
 @OwnedBy('hermes')
 @Controller('hermes')
 export class HermesController {
@@ -19,11 +33,22 @@ export class HermesController {
     private readonly scoreboard: ProviderScoreboard,
   ) {}
 
+  @ApiOperation({
+    operationId: 'listEngines',
+    summary: 'Engines from config and registered at runtime',
+  })
+  @ApiOkResponse({ type: EngineListDto })
   @Get('engines')
   list() {
     return { engines: this.engines.list().map((p) => this.view(p)) };
   }
 
+  @ApiOperation({ operationId: 'registerEngine', summary: 'Register an OpenAI-compatible engine' })
+  @ApiCreatedResponse({ type: EngineDto })
+  @ApiErrors(
+    [409, 'The name is taken (engine_exists)'],
+    [422, 'api_key_env names a variable engines may not use (api_key_env_not_allowed)'],
+  )
   @Post('engines')
   @HttpCode(201)
   async register(@Body() body: RegisterEngineDto) {
@@ -40,6 +65,13 @@ export class HermesController {
     return this.view(provider);
   }
 
+  @ApiOperation({ operationId: 'removeEngine', summary: 'Remove an engine registered at runtime' })
+  @ApiParam({ name: 'name', description: 'The engine’s name', example: 'local-llama' })
+  @ApiOkResponse({ type: EngineDeletedDto })
+  @ApiErrors(
+    [404, 'No such engine (engine_not_found)'],
+    [409, 'It comes from config (engine_from_config)'],
+  )
   @Delete('engines/:name')
   async remove(@Param('name') name: string) {
     await this.engines.remove(name);
@@ -47,6 +79,11 @@ export class HermesController {
   }
 
   /** Asks every engine for its models (`GET {base_url}/models`), in parallel. */
+  @ApiOperation({
+    operationId: 'discoverEngineModels',
+    summary: 'Ask every engine for its models (GET {base_url}/models), in parallel',
+  })
+  @ApiOkResponse({ type: DiscoveryDto })
   @Post('discover')
   @HttpCode(200)
   async discover() {

@@ -1,10 +1,13 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { OwnedBy } from '../../core/registry/module-active.guard';
 import { HealthMonitor } from '../madre/health/health-monitor.service';
 import { HormigueroLifecycle } from './hormiguero.lifecycle';
+import { ApiModuleErrors } from '../../core/http/openapi-errors';
+import { HormigueroStatusDto } from './dto/hormiguero-responses.dto';
 
 @ApiTags('hormiguero')
+@ApiModuleErrors('hormiguero')
 @OwnedBy('hormiguero')
 @Controller('hormiguero')
 export class HormigueroController {
@@ -13,6 +16,11 @@ export class HormigueroController {
     private readonly monitor: HealthMonitor,
   ) {}
 
+  @ApiOperation({
+    operationId: 'getHormigueroStatus',
+    summary: 'The colony: scheduler, last health check and last pressure scan',
+  })
+  @ApiOkResponse({ type: HormigueroStatusDto })
   @Get('status')
   status() {
     return {

@@ -40,7 +40,9 @@ export class MadreLifecycle implements ModuleLifecycle, OnModuleInit {
 
   onModuleInit(): void {
     this.registry.attach(this);
-    this.jobHandlers.register(QueueName.Madre, JobName.Chat, (job: Job<ChatJobData>) => this.chat(job));
+    this.jobHandlers.register(QueueName.Madre, JobName.Chat, (job: Job<ChatJobData>) =>
+      this.chat(job),
+    );
   }
 
   async activate(): Promise<void> {

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiError } from '../../core/errors/api-error';
 import { ModuleRegistry } from '../../core/registry/module-registry.service';
 import {
@@ -8,6 +8,8 @@ import {
   TargetWindowOpenDto,
 } from './dto/open-window.dto';
 import { WindowService } from './window.service';
+import { ApiErrors } from '../../core/http/openapi-errors';
+import { WindowClosedDto, WindowOpenedDto, WindowTargetStatusDto } from './dto/power-responses.dto';
 
 /** Chat windows wake the chat tier for this long unless the operator says otherwise. */
 export const CHAT_WINDOW_DEFAULT_TTL_SEC = 600;
@@ -23,7 +25,17 @@ export class WindowAliasController {
     private readonly registry: ModuleRegistry,
   ) {}
 
-  @ApiTags('gateway')
+  @ApiTags('tentaculo_link')
+  @ApiOperation({
+    operationId: 'openTargetWindow',
+    summary: 'Open a window for one module (alias of POST /madre/power/window/open)',
+  })
+  @ApiOkResponse({ type: WindowOpenedDto })
+  @ApiErrors(
+    [400, 'Invalid body, or ttl_seconds outside 1..max_ttl_sec for mode ttl (invalid_ttl)'],
+    [409, 'A window is already open (window_already_open)'],
+    [422, 'The target is not in the allowlist (service_not_allowed)'],
+  )
   @Post('vx11/window/open')
   @HttpCode(200)
   openTarget(@Body() body: TargetWindowOpenDto) {
@@ -35,7 +47,13 @@ export class WindowAliasController {
     });
   }
 
-  @ApiTags('gateway')
+  @ApiTags('tentaculo_link')
+  @ApiOperation({
+    operationId: 'closeTargetWindow',
+    summary: 'Close the open window (alias of POST /madre/power/window/close)',
+  })
+  @ApiOkResponse({ type: WindowClosedDto })
+  @ApiErrors([404, 'No window open (no_open_window), or target not in it (target_not_in_window)'])
   @Post('vx11/window/close')
   @HttpCode(200)
   closeTarget(@Body() body: TargetWindowCloseDto) {
@@ -50,13 +68,30 @@ export class WindowAliasController {
     return this.windows.close(undefined, 'manual_close', body.reason ?? null);
   }
 
-  @ApiTags('gateway')
+  @ApiTags('tentaculo_link')
+  @ApiOperation({
+    operationId: 'getTargetWindowStatus',
+    summary: 'A module’s state and whether the open window holds it',
+  })
+  @ApiParam({ name: 'target', description: 'A module name', example: 'spawner' })
+  @ApiOkResponse({ type: WindowTargetStatusDto })
+  @ApiErrors([404, 'No such module (unknown_module)'])
   @Get('vx11/window/status/:target')
   targetStatus(@Param('target') target: string) {
     return this.statusOf(target);
   }
 
   @ApiTags('operator')
+  @ApiOperation({
+    operationId: 'openChatWindow',
+    summary: 'Wake switch for chat (a window of ttl_sec, default 600 s)',
+  })
+  @ApiOkResponse({ type: WindowOpenedDto })
+  @ApiErrors(
+    [400, 'Invalid body, or ttl_sec over max_ttl_sec (invalid_ttl)'],
+    [409, 'A window is already open (window_already_open)'],
+    [422, 'switch is not in the allowlist (service_not_allowed)'],
+  )
   @Post('operator/api/chat/window/open')
   @HttpCode(200)
   openChat(@Body() body: ChatWindowOpenDto) {
@@ -69,6 +104,9 @@ export class WindowAliasController {
   }
 
   @ApiTags('operator')
+  @ApiOperation({ operationId: 'closeChatWindow', summary: 'Close the open window' })
+  @ApiOkResponse({ type: WindowClosedDto })
+  @ApiErrors([404, 'No window open (no_open_window)'])
   @Post('operator/api/chat/window/close')
   @HttpCode(200)
   closeChat() {
@@ -76,6 +114,11 @@ export class WindowAliasController {
   }
 
   @ApiTags('operator')
+  @ApiOperation({
+    operationId: 'getChatWindowStatus',
+    summary: 'Whether switch (the chat tier) is up and in the open window',
+  })
+  @ApiOkResponse({ type: WindowTargetStatusDto })
   @Get('operator/api/chat/window/status')
   chatStatus() {
     return this.statusOf('switch');

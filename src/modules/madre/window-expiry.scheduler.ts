@@ -32,8 +32,10 @@ export class WindowExpiryScheduler implements OnModuleInit {
 
   /** The power queue's expiry jobs fire here (madre's lifecycle runs the worker). */
   onModuleInit(): void {
-    this.jobHandlers.register(QueueName.Power, JobName.WindowExpire, (job: Job<{ window_id: string }>) =>
-      this.fire(job.data.window_id),
+    this.jobHandlers.register(
+      QueueName.Power,
+      JobName.WindowExpire,
+      (job: Job<{ window_id: string }>) => this.fire(job.data.window_id),
     );
   }
 

@@ -12,6 +12,7 @@ import { CHAT_JOB, ChatJobData } from '../switch/chat-job';
 import { SwitchModeService } from '../switch/switch-mode.service';
 import { ChatMessageEntity, FallbackSource } from './chat-message.entity';
 import { ChatMetrics } from './chat-metrics';
+import { ChatPersistenceReporter, UnsavedMessage } from './chat-persistence-reporter';
 import { ChatRateLimiter } from './chat-rate-limiter.service';
 import { ChatStore } from './chat-store.service';
 import { LOCAL_MODEL, LOCAL_PROVIDER, LocalResponder } from './local-responder';
@@ -33,7 +34,8 @@ export interface ChatAnswer {
 
 /**
  * CONTRACT §4: rate limit, persist the user message, then switch (queue) → madre (queue) →
- * the local responder, persist the answer. Never throws past validation and rate limiting.
+ * the local responder, persist the answer. Never throws past validation and rate limiting:
+ * a message the store refuses is reported (log, metric, incident) after answering, not thrown.
  */
 @Injectable()
 export class OperatorChatService {
@@ -50,6 +52,7 @@ export class OperatorChatService {
     private readonly local: LocalResponder,
     private readonly metrics: ChatMetrics,
     private readonly events: EventBus,
+    private readonly persistence: ChatPersistenceReporter,
   ) {}
 
   async chat(
@@ -73,7 +76,8 @@ export class OperatorChatService {
         { 'retry-after': String(rate.retryAfterSec) },
       );
     }
-    await this.store.append(this.message(session, 'user', message, correlationId));
+    const unsaved: UnsavedMessage[] = [];
+    await this.persist(this.message(session, 'user', message, correlationId), unsaved);
 
     const { source, completion, reason } = await this.route(message, correlationId);
     const response = completion?.content ?? this.local.reply(message, reason);
@@ -85,7 +89,7 @@ export class OperatorChatService {
       tokens_used: completion?.tokens_used ?? 0,
       latency_ms: latencyMs,
     });
-    await this.store.append(answer);
+    await this.persist(answer, unsaved);
 
     this.metrics.record(source, latencyMs / 1000);
     this.events.emit('chat.completed', 'operator', {
@@ -97,6 +101,8 @@ export class OperatorChatService {
       latency_ms: latencyMs,
       ...(reason ? { fallback_reason: reason } : {}),
     });
+    // The answer does not wait for the incident; report() never rejects.
+    if (unsaved.length > 0) void this.persistence.report(session, correlationId, unsaved);
     return {
       message_id: answer.id,
       session_id: session,
@@ -108,6 +114,15 @@ export class OperatorChatService {
       correlation_id: correlationId,
       latency_ms: latencyMs,
     };
+  }
+
+  /** Stores a message; a failure is noted for the report instead of failing the chat. */
+  private async persist(message: ChatMessageEntity, unsaved: UnsavedMessage[]): Promise<void> {
+    try {
+      await this.store.append(message);
+    } catch (error) {
+      unsaved.push({ role: message.role, message_id: message.id, error });
+    }
   }
 
   private validate(message: string): void {

@@ -7,6 +7,7 @@ import { HealthHistoryEntity } from '../madre/health/health-history.entity';
 import { SwitchModule } from '../switch/switch.module';
 import { TentaculoLinkModule } from '../tentaculo-link/tentaculo-link.module';
 import { ChatMetrics } from './chat-metrics';
+import { ChatPersistenceReporter } from './chat-persistence-reporter';
 import { ChatRateLimiter } from './chat-rate-limiter.service';
 import { ChatStore } from './chat-store.service';
 import { HealthUptimeController } from './health-uptime.controller';
@@ -39,6 +40,7 @@ import { OperatorStatusService } from './operator-status.service';
   providers: [
     passiveLifecycle('operator'),
     ChatMetrics,
+    ChatPersistenceReporter,
     ChatRateLimiter,
     ChatStore,
     HealthUptimeService,

@@ -213,7 +213,9 @@ export class ShubJobsService {
       const state = job ? await job.getState() : 'missing';
       if (job && (state === 'completed' || state === 'failed')) await job.remove();
       if (['missing', 'completed', 'failed', 'unknown'].includes(state)) {
-        await queue.add(JobName.ShubAnalyze, { job_id: row.id } satisfies ShubJobData, { jobId: row.id });
+        await queue.add(JobName.ShubAnalyze, { job_id: row.id } satisfies ShubJobData, {
+          jobId: row.id,
+        });
         this.logger.log(`re-enqueued job ${row.id} (its queue job was ${state})`);
         added++;
       }

@@ -1,5 +1,13 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
-import { ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBody,
+  ApiConsumes,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import type { FastifyRequest } from 'fastify';
 import { OwnedBy } from '../../core/registry/module-active.guard';
 import { AnalyzeQuery } from './dto/analyze-query.dto';
@@ -7,18 +15,30 @@ import { JobIdParam, ListJobsQuery } from './dto/list-jobs.dto';
 import { ShubJobsService } from './shub-jobs.service';
 import { ShubUpload } from './upload/shub-body-parser';
 import { ShubUploadsService } from './upload/shub-uploads.service';
+import { ApiErrors, ApiModuleErrors, ErrorSpec } from '../../core/http/openapi-errors';
+import { BatchDto, JobDetailDto, JobDto, JobListDto } from './dto/job-responses.dto';
 
-const UPLOAD_ERRORS = [
-  { status: 413, description: 'Over shub.maxUploadBytes (cut off as the limit is crossed)' },
-  { status: 415, description: 'Not a WAV, or a WAV encoding not analysed; `found` names it' },
-  { status: 422, description: 'A WAV with a malformed header or truncated data; the reason' },
-  {
-    status: 503,
-    description: 'shub dormant (module_dormant), or Redis down (queue_unavailable, Retry-After)',
-  },
+const UPLOAD_ERRORS: ErrorSpec[] = [
+  [400, 'Invalid query or form fields (validation_failed), a malformed multipart body'],
+  [413, 'Over shub.maxUploadBytes (cut off as the limit is crossed)'],
+  [415, 'Not a WAV, or a WAV encoding not analysed; `found` names it'],
+  [422, 'A WAV with a malformed header or truncated data (invalid_wav); `problem` names it'],
+  [503, 'shub dormant (module_dormant), or Redis down (queue_unavailable, Retry-After)'],
 ];
 
+/** The upload fields of a multipart body. */
+const MULTIPART_UPLOAD: SchemaObject = {
+  type: 'object',
+  required: ['file'],
+  properties: {
+    file: { type: 'string', format: 'binary', description: 'A WAV (several in /shub/batch)' },
+    style: { type: 'string', description: 'As ?style=' },
+    target_lufs: { type: 'number', description: 'As ?target_lufs=' },
+  },
+};
+
 @ApiTags('shubniggurath')
+@ApiModuleErrors('shubniggurath')
 @OwnedBy('shubniggurath')
 @Controller('shub')
 export class ShubController {
@@ -32,13 +52,20 @@ export class ShubController {
   @ShubUpload('single')
   @ApiConsumes('audio/wav', 'multipart/form-data')
   @ApiOperation({
+    operationId: 'analyzeAudio',
     summary: 'Queue a WAV for analysis (raw audio/wav body, or multipart field "file")',
   })
-  @ApiResponse({ status: 202, description: 'The queued job' })
-  @ApiResponse(UPLOAD_ERRORS[0])
-  @ApiResponse(UPLOAD_ERRORS[1])
-  @ApiResponse(UPLOAD_ERRORS[2])
-  @ApiResponse(UPLOAD_ERRORS[3])
+  @ApiBody({
+    required: true,
+    schema: {
+      oneOf: [
+        { type: 'string', format: 'binary', description: 'audio/wav: the file itself' },
+        MULTIPART_UPLOAD,
+      ],
+    },
+  })
+  @ApiAcceptedResponse({ type: JobDto, description: 'The queued job' })
+  @ApiErrors(...UPLOAD_ERRORS)
   analyze(@Req() request: FastifyRequest, @Query() query: AnalyzeQuery) {
     return this.uploads.analyze(request, query);
   }
@@ -47,16 +74,23 @@ export class ShubController {
   @HttpCode(202)
   @ShubUpload('batch')
   @ApiConsumes('multipart/form-data')
-  @ApiOperation({ summary: 'Queue several WAVs (multipart "file" parts): one job each' })
-  @ApiResponse({ status: 202, description: '{batch_id, jobs}' })
-  @ApiResponse(UPLOAD_ERRORS[0])
-  @ApiResponse(UPLOAD_ERRORS[1])
-  @ApiResponse(UPLOAD_ERRORS[2])
-  @ApiResponse(UPLOAD_ERRORS[3])
+  @ApiOperation({
+    operationId: 'analyzeAudioBatch',
+    summary: 'Queue several WAVs (multipart "file" parts): one job each',
+  })
+  @ApiBody({ required: true, schema: MULTIPART_UPLOAD })
+  @ApiAcceptedResponse({ type: BatchDto, description: 'The queued jobs, under one batch id' })
+  @ApiErrors(...UPLOAD_ERRORS)
   batch(@Req() request: FastifyRequest, @Query() query: AnalyzeQuery) {
     return this.uploads.batch(request, query);
   }
 
+  @ApiOperation({
+    operationId: 'listShubJobs',
+    summary: 'Jobs, newest first (?status, ?batch_id, paged)',
+  })
+  @ApiOkResponse({ type: JobListDto })
+  @ApiErrors([400, 'Invalid query (validation_failed)'])
   @Get('jobs')
   list(@Query() query: ListJobsQuery) {
     return this.jobs.list(
@@ -66,6 +100,12 @@ export class ShubController {
     );
   }
 
+  @ApiOperation({
+    operationId: 'getShubJob',
+    summary: 'One job with its analysis and mastering advice',
+  })
+  @ApiOkResponse({ type: JobDetailDto })
+  @ApiErrors([400, 'Not a job id (validation_failed)'], [404, 'No such job (not_found)'])
   @Get('jobs/:id')
   get(@Param() params: JobIdParam) {
     return this.jobs.get(params.id);
@@ -73,7 +113,16 @@ export class ShubController {
 
   @Post('jobs/:id/cancel')
   @HttpCode(200)
-  @ApiResponse({ status: 409, description: 'The job has already ended' })
+  @ApiOperation({
+    operationId: 'cancelShubJob',
+    summary: 'Cancel a queued or running job',
+  })
+  @ApiOkResponse({ type: JobDetailDto })
+  @ApiErrors(
+    [400, 'Not a job id (validation_failed)'],
+    [404, 'No such job (not_found)'],
+    [409, 'The job has already ended (job_finished)'],
+  )
   cancel(@Param() params: JobIdParam) {
     return this.jobs.cancel(params.id);
   }

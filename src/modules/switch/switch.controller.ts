@@ -1,5 +1,11 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import {
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import { ApiError } from '../../core/errors/api-error';
 import { QueueName } from '../../core/queue/queue-names';
 import { QueueService } from '../../core/queue/queue.service';
@@ -13,10 +19,23 @@ import { TierRouter } from '../hermes/tier-router.service';
 import { SwitchControlDto, TierChatDto } from './dto/switch.dto';
 import { SwitchModeService } from './switch-mode.service';
 import { chatWithTier } from './tier-chat';
+import { ApiErrors, ApiModuleErrors } from '../../core/http/openapi-errors';
+import {
+  EngineChoiceDto,
+  EngineHealthListDto,
+  EngineResultDto,
+  SwitchModeDto,
+  SwitchModeListDto,
+  SwitchProvidersDto,
+  SwitchQueueStatusDto,
+  TierChatResultDto,
+} from './dto/switch-responses.dto';
 
 const QUEUE_STATUS_TIMEOUT_MS = 1000;
 
 @ApiTags('switch')
+@ApiModuleErrors('switch')
+@ApiExtraModels(SwitchModeDto, SwitchModeListDto)
 @OwnedBy('switch')
 @Controller('switch')
 export class SwitchController {
@@ -29,12 +48,22 @@ export class SwitchController {
     private readonly redis: RedisService,
   ) {}
 
+  @ApiOperation({
+    operationId: 'switchChat',
+    summary: 'Chat with the switch tier directly: the best provider, then the next on failure',
+  })
+  @ApiOkResponse({ type: TierChatResultDto })
   @Post('chat')
   @HttpCode(200)
   chat(@Body() body: TierChatDto) {
     return chatWithTier(this.router, 'switch', body, this.mode.timeoutMs);
   }
 
+  @ApiOperation({
+    operationId: 'listSwitchProviders',
+    summary: 'Providers, best first, with score, breaker and budget use',
+  })
+  @ApiOkResponse({ type: SwitchProvidersDto })
   @Get('providers')
   providers() {
     return {
@@ -50,6 +79,17 @@ export class SwitchController {
     };
   }
 
+  @ApiOperation({
+    operationId: 'controlSwitchMode',
+    summary: 'Get, set or list the modes (each sets the per-call timeout)',
+  })
+  @ApiOkResponse({
+    description: 'get_mode and set_mode: the mode; list_modes: every mode',
+    schema: {
+      oneOf: [{ $ref: getSchemaPath(SwitchModeDto) }, { $ref: getSchemaPath(SwitchModeListDto) }],
+    },
+  })
+  @ApiErrors([400, 'Invalid body, or set_mode without mode (validation_failed)'])
   @Post('control')
   @HttpCode(200)
   control(@Body() body: SwitchControlDto) {
@@ -64,6 +104,11 @@ export class SwitchController {
     return { mode: this.mode.mode, timeout_ms: this.mode.timeoutMs };
   }
 
+  @ApiOperation({
+    operationId: 'getSwitchQueueStatus',
+    summary: 'The switch queue: depth and job counts (only redis:"down" without Redis)',
+  })
+  @ApiOkResponse({ type: SwitchQueueStatusDto })
   @Get('queue/status')
   async queueStatus() {
     if (!this.redis.isUp()) return { queue: QueueName.Switch, redis: 'down' };
@@ -83,6 +128,11 @@ export class SwitchController {
   }
 
   /** Which engine a query would go to now, and why. */
+  @ApiOperation({
+    operationId: 'selectEngine',
+    summary: 'Which switch-tier engine a query would go to now, and why',
+  })
+  @ApiOkResponse({ type: EngineChoiceDto })
   @Post('hermes/select_engine')
   @HttpCode(200)
   selectEngine(@Body() body: SelectEngineDto) {
@@ -102,6 +152,12 @@ export class SwitchController {
     };
   }
 
+  @ApiOperation({
+    operationId: 'recordEngineResult',
+    summary: 'Feed an engine’s success or failure back into its score',
+  })
+  @ApiOkResponse({ type: EngineResultDto })
+  @ApiErrors([404, 'No such engine (engine_not_found)'])
   @Post('hermes/record_result')
   @HttpCode(200)
   async recordResult(@Body() body: RecordResultDto) {
@@ -113,6 +169,8 @@ export class SwitchController {
     return { engine: engine.name, ...this.scoreboard.snapshot(engine) };
   }
 
+  @ApiOperation({ operationId: 'getEngineHealth', summary: 'Every engine: health and score' })
+  @ApiOkResponse({ type: EngineHealthListDto })
   @Get('hermes/status')
   hermesStatus() {
     return {

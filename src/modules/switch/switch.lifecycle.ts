@@ -30,7 +30,9 @@ export class SwitchLifecycle implements ModuleLifecycle, OnModuleInit {
 
   onModuleInit(): void {
     this.registry.attach(this);
-    this.jobHandlers.register(QueueName.Switch, JobName.Chat, (job: Job<ChatJobData>) => this.handle(job));
+    this.jobHandlers.register(QueueName.Switch, JobName.Chat, (job: Job<ChatJobData>) =>
+      this.handle(job),
+    );
   }
 
   /** Whether a worker is consuming the switch queue right now. */

@@ -10,7 +10,7 @@ const SEVERITY_LIST = new RegExp(`^${SEVERITY_TERM}(?:,${SEVERITY_TERM})*$`);
 
 /** Query of GET /operator/api/events (the page, and the SSE stream's filters). */
 export class ListEventsQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 500, default: 50 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -18,7 +18,10 @@ export class ListEventsQuery {
   @Max(500)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'Only events with a smaller id (the next_before cursor)' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: 'Only events with a smaller id (the next_before cursor)',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

@@ -33,18 +33,18 @@ export class RegisterEngineDto {
   })
   api_key_env?: string;
 
-  @ApiPropertyOptional({ example: 8000 })
+  @ApiPropertyOptional({ type: 'integer', example: 8000 })
   @IsOptional()
   @IsInt()
   @Min(100)
   timeout_ms?: number;
 
-  @ApiPropertyOptional({ example: 0 })
+  @ApiPropertyOptional({ type: 'integer', example: 0 })
   @IsOptional()
   @IsInt()
   priority?: number;
 
-  @ApiPropertyOptional({ example: 200000 })
+  @ApiPropertyOptional({ type: 'integer', example: 200000 })
   @IsOptional()
   @IsInt()
   @Min(0)
@@ -73,12 +73,12 @@ export class RecordResultDto {
   @IsIn([true, false], { message: 'success must be a boolean' })
   success: boolean;
 
-  @ApiProperty()
+  @ApiProperty({ type: 'integer' })
   @IsInt()
   @Min(0)
   latency_ms: number;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ type: 'integer' })
   @IsOptional()
   @IsInt()
   @Min(0)

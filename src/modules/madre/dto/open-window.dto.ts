@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -27,6 +27,7 @@ export class OpenWindowDto {
   services?: string[];
 
   @ApiPropertyOptional({
+    type: 'integer',
     description: 'Seconds until the window closes by itself (mode ttl)',
     example: 300,
   })
@@ -60,12 +61,12 @@ export class CloseWindowDto {
 
 /** Body of the gateway alias POST /vx11/window/open. */
 export class TargetWindowOpenDto {
-  @ApiPropertyOptional({ example: 'spawner' })
+  @ApiProperty({ example: 'spawner', description: 'The module to wake' })
   @IsString()
   @MaxLength(64)
   target: string;
 
-  @ApiPropertyOptional({ example: 300 })
+  @ApiPropertyOptional({ type: 'integer', example: 300 })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -100,7 +101,7 @@ export class TargetWindowCloseDto {
 
 /** Body of POST /operator/api/chat/window/open: wakes switch for chat. */
 export class ChatWindowOpenDto {
-  @ApiPropertyOptional({ example: 600 })
+  @ApiPropertyOptional({ type: 'integer', example: 600 })
   @IsOptional()
   @IsInt()
   @Min(1)

@@ -1,10 +1,13 @@
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { OwnedBy } from '../../../core/registry/module-active.guard';
 import { HealthMonitor } from './health-monitor.service';
 import { HealthSchedule } from './health.schedule';
+import { ApiModuleErrors } from '../../../core/http/openapi-errors';
+import { HealthCycleDto, HealthMonitorStatusDto } from './dto/health-responses.dto';
 
 @ApiTags('madre')
+@ApiModuleErrors('madre')
 @OwnedBy('madre')
 @Controller('madre/health')
 export class MadreHealthController {
@@ -14,6 +17,11 @@ export class MadreHealthController {
   ) {}
 
   /** Runs one health cycle now (joins the running one if a cycle is under way). */
+  @ApiOperation({
+    operationId: 'runHealthCycle',
+    summary: 'Run one health cycle now (joins the one under way) and report it',
+  })
+  @ApiOkResponse({ type: HealthCycleDto })
   @Post('run')
   @HttpCode(200)
   run() {
@@ -21,6 +29,11 @@ export class MadreHealthController {
   }
 
   /** The monitor's view: cadence, last cycle, and each module's streaks and restarts. */
+  @ApiOperation({
+    operationId: 'getHealthMonitorStatus',
+    summary: 'The health monitor: cadence, last cycle, each module’s streaks and restarts',
+  })
+  @ApiOkResponse({ type: HealthMonitorStatusDto })
   @Get('status')
   status() {
     const last = this.monitor.lastCycle;

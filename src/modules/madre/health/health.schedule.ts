@@ -88,11 +88,13 @@ export class HealthSchedule implements OnModuleInit {
     if (!this.redis.isUp()) return;
     try {
       await withTimeout(
-        this.queues.queue(QueueName.Health).upsertJobScheduler(
-          HEALTH_SCHEDULER_ID,
-          { every: this.intervalMs },
-          { name: JobName.HealthCycle },
-        ),
+        this.queues
+          .queue(QueueName.Health)
+          .upsertJobScheduler(
+            HEALTH_SCHEDULER_ID,
+            { every: this.intervalMs },
+            { name: JobName.HealthCycle },
+          ),
         REDIS_OP_TIMEOUT_MS,
         'health scheduler',
       );

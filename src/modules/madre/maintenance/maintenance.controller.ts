@@ -1,5 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AppConfig } from '../../../core/config/app-config';
 import { OwnedBy } from '../../../core/registry/module-active.guard';
@@ -7,8 +13,16 @@ import { listBackups } from './backup-rotation';
 import { dataPaths } from './data-paths';
 import { PostTaskDto } from './dto/post-task.dto';
 import { MaintenanceService } from './maintenance.service';
+import { ApiErrors, ApiModuleErrors } from '../../../core/http/openapi-errors';
+import {
+  BackupListDto,
+  MaintenanceAcceptedDto,
+  MaintenanceRunDto,
+  MaintenanceTaskDto,
+} from './dto/maintenance-responses.dto';
 
 @ApiTags('madre')
+@ApiModuleErrors('madre')
 @OwnedBy('madre')
 @Controller('madre/power/maintenance')
 export class MaintenanceController {
@@ -22,6 +36,14 @@ export class MaintenanceController {
    * request while a run is going, or within maintenance.minBackupIntervalSec of the last one,
    * gets that run's report marked `reused: true` instead of a new run.
    */
+  @ApiOperation({
+    operationId: 'runMaintenance',
+    summary: 'Run maintenance (checks, checkpoint, backup, rotation, db map, scorecard)',
+    description:
+      'Answers the report once the run ends within maintenance.waitMs, else 202 with the job to poll. A request while a run is going, or within maintenance.minBackupIntervalSec of the last one, gets that run marked `reused`.',
+  })
+  @ApiOkResponse({ type: MaintenanceTaskDto })
+  @ApiAcceptedResponse({ type: MaintenanceAcceptedDto, description: 'Still running: poll it' })
   @Post('post_task')
   @HttpCode(200)
   async postTask(@Body() body: PostTaskDto, @Res({ passthrough: true }) reply: FastifyReply) {
@@ -47,12 +69,21 @@ export class MaintenanceController {
     };
   }
 
+  @ApiOperation({ operationId: 'getMaintenanceJob', summary: 'One maintenance run and its report' })
+  @ApiParam({ name: 'id', description: 'The job_id of the run', format: 'uuid' })
+  @ApiOkResponse({ type: MaintenanceRunDto })
+  @ApiErrors([404, 'No such run (maintenance_job_not_found)'])
   @Get('jobs/:id')
   async job(@Param('id') id: string) {
     return this.maintenance.view(await this.maintenance.get(id));
   }
 
   /** Verified backups on disk, kept first (newest first), then archived ones. */
+  @ApiOperation({
+    operationId: 'listBackups',
+    summary: 'Verified backups on disk: kept ones, then archived',
+  })
+  @ApiOkResponse({ type: BackupListDto })
   @Get('backups')
   backups() {
     return {

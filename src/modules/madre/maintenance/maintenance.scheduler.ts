@@ -34,10 +34,14 @@ export class MaintenanceScheduler implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.jobHandlers.register(QueueName.Maintenance, JobName.MaintenanceRun, (job: Job<{ run_id: string }>) =>
-      this.requestedRun(job.data.run_id),
+    this.jobHandlers.register(
+      QueueName.Maintenance,
+      JobName.MaintenanceRun,
+      (job: Job<{ run_id: string }>) => this.requestedRun(job.data.run_id),
     );
-    this.jobHandlers.register(QueueName.Maintenance, JobName.MaintenanceNightly, () => this.nightlyRun());
+    this.jobHandlers.register(QueueName.Maintenance, JobName.MaintenanceNightly, () =>
+      this.nightlyRun(),
+    );
   }
 
   get workerRunning(): boolean {

@@ -11,15 +11,16 @@ export class HealthUptimeQuery {
 
 export class UptimeBucketDto {
   @ApiProperty({
+    format: 'date-time',
     description: 'Start of the bucket (ISO 8601)',
     example: '2026-01-05T10:15:00.000Z',
   })
   t: string;
 
-  @ApiProperty({ description: 'Successful checks in the bucket', example: 15 })
+  @ApiProperty({ type: 'integer', description: 'Successful checks in the bucket', example: 15 })
   ok: number;
 
-  @ApiProperty({ description: 'Failed checks in the bucket', example: 0 })
+  @ApiProperty({ type: 'integer', description: 'Failed checks in the bucket', example: 0 })
   fail: number;
 
   @ApiProperty({
@@ -43,10 +44,10 @@ export class ModuleUptimeDto {
   })
   uptime_pct: number | null;
 
-  @ApiProperty({ description: 'Checks in the range', example: 1440 })
+  @ApiProperty({ type: 'integer', description: 'Checks in the range', example: 1440 })
   samples: number;
 
-  @ApiProperty({ description: 'Failed checks in the range', example: 1 })
+  @ApiProperty({ type: 'integer', description: 'Failed checks in the range', example: 1 })
   failures: number;
 
   @ApiProperty({
@@ -73,23 +74,27 @@ export class HealthUptimeDto {
   @ApiProperty({ enum: UPTIME_RANGE_NAMES })
   range: UptimeRange;
 
-  @ApiProperty({ description: 'Checks from this instant on count (ISO 8601)' })
+  @ApiProperty({ format: 'date-time', description: 'Checks from this instant on count (ISO 8601)' })
   from: string;
 
-  @ApiProperty({ description: 'Checks up to this instant count (ISO 8601)' })
+  @ApiProperty({ format: 'date-time', description: 'Checks up to this instant count (ISO 8601)' })
   to: string;
 
-  @ApiProperty({ description: 'Width of one bucket in seconds', example: 900 })
+  @ApiProperty({ type: 'integer', description: 'Width of one bucket in seconds', example: 900 })
   bucket_sec: number;
 
   @ApiProperty({
+    type: 'integer',
     description:
       'Days of health history kept (retentionDays.health_history); a longer range counts only these',
     example: 7,
   })
   history_days: number;
 
-  @ApiProperty({ description: 'Oldest instant still kept: now minus history_days (ISO 8601)' })
+  @ApiProperty({
+    format: 'date-time',
+    description: 'Oldest instant still kept: now minus history_days (ISO 8601)',
+  })
   retained_since: string;
 
   @ApiProperty({ type: [ModuleUptimeDto], description: 'Every module, in catalog order' })

@@ -9,7 +9,7 @@ export class MetricsQueryDto {
   @Matches(/^[a-z0-9_]{1,64}$/, { message: 'name must be a metric name like rss_mb' })
   name?: string;
 
-  @ApiPropertyOptional({ example: 3600, default: 3600 })
+  @ApiPropertyOptional({ type: 'integer', example: 3600, default: 3600 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

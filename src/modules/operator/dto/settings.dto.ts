@@ -24,6 +24,7 @@ export class OperatorSettingsDto {
   language?: 'en' | 'es';
 
   @ApiPropertyOptional({
+    type: 'integer',
     description: 'TTL the console proposes when waking a module',
     example: 300,
   })
@@ -33,7 +34,11 @@ export class OperatorSettingsDto {
   @Max(7 * 24 * 3600)
   default_window_ttl_sec?: number;
 
-  @ApiPropertyOptional({ description: 'How often the console refreshes, in seconds', example: 5 })
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: 'How often the console refreshes, in seconds',
+    example: 5,
+  })
   @IsOptional()
   @IsInt()
   @Min(1)

@@ -16,7 +16,11 @@ export class SpawnCodeDto {
   @MaxLength(100000)
   code: string;
 
-  @ApiPropertyOptional({ description: 'Seconds before the run is killed', example: 30 })
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: 'Seconds before the run is killed',
+    example: 30,
+  })
   @IsOptional()
   @IsInt()
   @Min(1)

@@ -57,6 +57,7 @@ export class StartRunDto {
   stdin?: string;
 
   @ApiPropertyOptional({
+    type: 'integer',
     description: 'Seconds before the run is killed (up to spawner.maxTtlSec)',
   })
   @IsOptional()

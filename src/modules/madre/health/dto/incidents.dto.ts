@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { MODULE_NAMES } from '../../../../core/registry/module-catalog';
@@ -6,7 +6,7 @@ import { INCIDENT_STATUSES, IncidentStatus } from '../incident.entity';
 
 /** `?limit=` shared by the list queries. */
 class LimitQuery {
-  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 1000 })
+  @ApiPropertyOptional({ type: 'integer', default: 100, minimum: 1, maximum: 1000 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -23,6 +23,7 @@ export class ListIncidentsQuery extends LimitQuery {
 }
 
 export class IncidentIdParam {
+  @ApiProperty({ pattern: '^[0-9a-f]{24}$', description: 'The incident id' })
   @IsString()
   @Matches(/^[0-9a-f]{24}$/, { message: 'id must be a 24-character incident id' })
   id: string;

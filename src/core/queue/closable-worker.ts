@@ -1,0 +1,36 @@
+import { JobScheduler, Worker } from 'bullmq';
+
+const guarded = new WeakSet<JobScheduler>();
+
+/**
+ * A BullMQ worker that can be force-closed at any moment. When BullMQ 5 moves a job scheduler's
+ * job to active it stores the scheduler's next run, and retries that write for as long as it
+ * fails on a closed connection, without pausing once the worker is closing: a close(true) at
+ * that moment (QueueService's way to close) turns it into a loop of microtasks that starves the
+ * event loop for good. Here, once the worker is closing, a failed write ends the retry: BullMQ
+ * reports it as an 'error' and leaves the job to its stalled-job check, and the owner of the
+ * schedule upserts it again on its next start.
+ */
+export class ClosableWorker extends Worker {
+  override get jobScheduler(): Promise<JobScheduler> {
+    return super.jobScheduler.then((scheduler) => this.stopRetryingWhenClosing(scheduler));
+  }
+
+  private stopRetryingWhenClosing(scheduler: JobScheduler): JobScheduler {
+    if (guarded.has(scheduler)) return scheduler;
+    guarded.add(scheduler);
+    const upsert = scheduler.upsertJobScheduler.bind(scheduler);
+    scheduler.upsertJobScheduler = (async (...args: Parameters<typeof upsert>) => {
+      try {
+        return await upsert(...args);
+      } catch (err) {
+        if (!this.closing) throw err;
+        // Not a connection error, so BullMQ stops retrying.
+        throw new Error(
+          `worker ${this.name} closed before its job scheduler's next run was stored`,
+        );
+      }
+    }) as typeof scheduler.upsertJobScheduler;
+    return scheduler;
+  }
+}
