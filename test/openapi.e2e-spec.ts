@@ -302,12 +302,8 @@ describe('OpenAPI document (GET /docs-json)', () => {
         expect({
           route,
           status,
-          schema: op.responses[status].content?.['application/json'],
-        }).toEqual({
-          route,
-          status,
-          schema: { schema: { $ref: '#/components/schemas/ErrorBody' } },
-        });
+          schema: op.responses[status].content?.['application/json']?.schema,
+        }).toEqual({ route, status, schema: { $ref: '#/components/schemas/ErrorBody' } });
       }
     }
     // path parameters are declared

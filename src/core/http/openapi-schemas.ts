@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptions } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import type { Severity } from '../events/event-bus.service';
-import { MODULE_STATES, ModuleState } from '../registry/lifecycle';
+import { MODULE_STATES } from '../registry/lifecycle';
 
-/** Schemas of core types that the answers of several modules embed. */
+/* Schemas of core types that the answers of several modules embed. */
 
 /** A module's state, as a schema (inside a map) and as a property. */
 export const MODULE_STATE_SCHEMA: SchemaObject = {
@@ -12,7 +12,6 @@ export const MODULE_STATE_SCHEMA: SchemaObject = {
   example: 'active',
 };
 export const MODULE_STATE_PROPERTY: ApiPropertyOptions = { enum: [...MODULE_STATES] };
-export type { ModuleState };
 
 /** One circuit breaker (src/core/breaker), as /vx11/circuit-breaker/status and hermes show it. */
 export class BreakerSnapshotDto {

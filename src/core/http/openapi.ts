@@ -1,13 +1,14 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import { AppConfig } from '../config/app-config';
-import { documentFrame, finishDocument, RouteAccessLog } from './openapi-document';
+import { RouteAccessLog } from './openapi-access';
+import { documentFrame, finishDocument } from './openapi-document';
 import { ErrorBodyDto } from './openapi-errors';
 import { BreakerSnapshotDto } from './openapi-schemas';
 import { DOCS_PATH, swaggerUiOptions } from './openapi-ui';
 
 export { DOCS_PAGE_ROUTES } from './openapi-ui';
-export { RouteAccessLog } from './openapi-document';
+export { RouteAccessLog } from './openapi-access';
 
 /**
  * Serves the OpenAPI document at /docs-json (and /docs-yaml), built once on first request, and
