@@ -7,6 +7,7 @@ import {
 } from '../../../core/http/openapi-schemas';
 import type { ModuleState } from '../../../core/registry/lifecycle';
 import { WindowViewDto } from '../../madre/dto/power-responses.dto';
+import { LastCheckDto } from '../../madre/health/dto/health-responses.dto';
 
 const FALLBACK_SOURCES = ['switch', 'madre', 'local_llm_degraded'];
 const STATE_MAP: ApiPropertyOptions = {
@@ -142,19 +143,7 @@ export class OperatorStatusDto {
   timestamp: string;
 }
 
-export class ModuleLastHealthDto {
-  @ApiProperty()
-  ok: boolean;
-
-  @ApiProperty()
-  detail: string;
-
-  @ApiProperty()
-  latency_ms: number;
-
-  @ApiProperty({ format: 'date-time' })
-  checked_at: string;
-
+export class ModuleLastHealthDto extends LastCheckDto {
   @ApiPropertyOptional({ ...FREE_FORM_PROPERTY, description: 'Figures the check measured' })
   data?: Record<string, unknown>;
 }
