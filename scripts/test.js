@@ -7,7 +7,7 @@ const steps = [
   ['lint', 'npx eslint . --max-warnings=0'],
   ['format', 'npx prettier --check . --log-level warn'],
   ['build', 'npm run build --silent'],
-  ['unit + e2e', 'npx jest --config jest.config.js --ci --forceExit'],
+  ['unit + e2e', 'npx jest --config jest.config.js --ci'],
 ];
 
 ensureDeps();

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { databasePath } from '../src/core/database/data-source-options';
+import { RetentionHooks } from '../src/core/database/retention-hooks';
 import { LedgerRetention } from '../src/modules/events/ledger/ledger-retention.service';
-import { RetentionHooks } from '../src/modules/madre/maintenance/retention-hooks';
 import { listenOnce } from './support/event-feeds';
 import { bootApp, TestApp } from './support/test-app';
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../core/config/project-root';
 import { schemaDriftAfterMigrations } from '../core/database/schema-drift';
+import { ENTITIES } from '../entities';
 
 /** `npm run migration:generate -- Name`: writes migrations/<ts>-<name>.ts from the entity drift. */
 async function main(): Promise<void> {
@@ -13,7 +14,7 @@ async function main(): Promise<void> {
   }
   const dir = mkdtempSync(join(tmpdir(), 'vx11-migrate-'));
   try {
-    const { up, down } = await schemaDriftAfterMigrations(join(dir, 'gen.db'));
+    const { up, down } = await schemaDriftAfterMigrations(join(dir, 'gen.db'), ENTITIES);
     if (up.length === 0) {
       console.log('No changes: entities and migrations already agree.');
       return;

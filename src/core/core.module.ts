@@ -7,6 +7,7 @@ import { BreakerRegistry } from './breaker/breaker-registry.service';
 import { AppConfig } from './config/app-config';
 import { CorrelationMiddleware } from './correlation/correlation.middleware';
 import { DatabaseModule } from './database/database.module';
+import { RetentionHooks } from './database/retention-hooks';
 import { EventBus } from './events/event-bus.service';
 import { HttpDrain } from './http/http-drain';
 import { RouteTable } from './http/route-table';
@@ -33,6 +34,7 @@ const SHARED = [
   ModuleRegistry,
   QueueService,
   RedisService,
+  RetentionHooks,
 ];
 
 /** Cross-cutting services every module may inject; no business rules live here. */

@@ -2,7 +2,6 @@ import type Database from 'better-sqlite3';
 import { join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../../migrations';
-import { ENTITIES } from './entities';
 import { makeDatabaseFilesPrivate } from './file-modes';
 
 export const DATABASE_FILE = 'vx11.db';
@@ -25,12 +24,19 @@ export function applyPragmas(db: Database.Database): void {
   db.pragma('synchronous = NORMAL');
 }
 
-/** One definition shared by the app, the CLI and the migration drift check. */
-export function dataSourceOptions(file: string): DataSourceOptions {
+/**
+ * One definition shared by the app, the CLI and the migration drift check. The entities come
+ * from the caller: core knows no module's tables (the app loads them from each module's
+ * TypeOrmModule.forFeature; the others pass src/entities.ts).
+ */
+export function dataSourceOptions(
+  file: string,
+  entities: NonNullable<DataSourceOptions['entities']>,
+): DataSourceOptions {
   return {
     type: 'better-sqlite3',
     database: file,
-    entities: ENTITIES,
+    entities,
     migrations: MIGRATIONS,
     migrationsRun: false,
     synchronize: false,

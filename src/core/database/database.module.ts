@@ -11,7 +11,9 @@ import { openDataSourceHoldingDataDir } from './held-data-source';
     TypeOrmModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
-        ...dataSourceOptions(databasePath(config.dataDir)),
+        // each module registers its own entities with TypeOrmModule.forFeature
+        ...dataSourceOptions(databasePath(config.dataDir), []),
+        autoLoadEntities: true,
         migrationsRun: true,
         // another process holding the data dir is an answer, not a glitch to retry
         toRetry: (err: unknown) => !(err instanceof DataDirInUseError),

@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import { DataSource, DataSourceOptions } from 'typeorm';
 import { dataSourceOptions } from './data-source-options';
 
 export interface SchemaDiff {
@@ -8,10 +8,13 @@ export interface SchemaDiff {
 
 /**
  * What `migration:generate` would produce for a database at `file` after running every
- * migration: empty when entities and migrations agree.
+ * migration: empty when `entities` and the migrations agree.
  */
-export async function schemaDriftAfterMigrations(file: string): Promise<SchemaDiff> {
-  const dataSource = new DataSource(dataSourceOptions(file));
+export async function schemaDriftAfterMigrations(
+  file: string,
+  entities: NonNullable<DataSourceOptions['entities']>,
+): Promise<SchemaDiff> {
+  const dataSource = new DataSource(dataSourceOptions(file, entities));
   await dataSource.initialize();
   try {
     await dataSource.runMigrations({ transaction: 'each' });

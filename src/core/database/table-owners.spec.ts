@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { getMetadataArgsStorage } from 'typeorm';
-import { ENTITIES } from './entities';
+import { ENTITIES } from '../../entities';
 import { TABLE_OWNERS, tableOwner, tablesOwnedBy } from './table-owners';
 
 describe('table owners', () => {

@@ -12,6 +12,18 @@ const guarded = new WeakSet<JobScheduler>();
  * schedule upserts it again on its next start.
  */
 export class ClosableWorker extends Worker {
+  /**
+   * BullMQ's stalled-job check waits stalledInterval (30 s) between checks, and close() only stops
+   * the wait armed when it started: a check still in flight on the connection being closed arms
+   * one more wait after that, which holds the process for 30 s. Here every wait armed once the
+   * worker is closing is stopped as soon as it is armed, and the loop sees the worker closing.
+   */
+  override close(force = false): Promise<void> {
+    const closing = super.close(force); // sets this.closing before any wait can resume
+    stopStalledChecks(this);
+    return closing;
+  }
+
   override get jobScheduler(): Promise<JobScheduler> {
     return super.jobScheduler.then((scheduler) => this.stopRetryingWhenClosing(scheduler));
   }
@@ -33,4 +45,17 @@ export class ClosableWorker extends Worker {
     }) as typeof scheduler.upsertJobScheduler;
     return scheduler;
   }
+}
+
+type StalledCheckInternals = { stalledCheckStopper?: () => void };
+
+function stopStalledChecks(worker: Worker): void {
+  const internals = worker as unknown as StalledCheckInternals;
+  const armed = internals.stalledCheckStopper;
+  Object.defineProperty(internals, 'stalledCheckStopper', {
+    configurable: true,
+    get: () => undefined,
+    set: (stop: () => void) => stop(),
+  });
+  armed?.();
 }

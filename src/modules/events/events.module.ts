@@ -1,9 +1,8 @@
 import { Module } from '@nestjs/common';
-import { getDataSourceToken } from '@nestjs/typeorm';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import type Database from 'better-sqlite3';
 import type { DataSource } from 'typeorm';
 import { AppConfig } from '../../core/config/app-config';
-import { MadreModule } from '../madre/madre.module';
 import { EventsController } from './events.controller';
 import { EventsMetrics } from './events-metrics';
 import { EventsService } from './events.service';
@@ -11,6 +10,8 @@ import { FeedHub } from './feeds/feed-hub';
 import { FeedTokens } from './feeds/feed-tokens.service';
 import { SseFeed } from './feeds/sse-feed.service';
 import { WsFeedServer } from './feeds/ws-feed.server';
+import { EventEntity } from './ledger/event.entity';
+import { LedgerAnchorEntity } from './ledger/ledger-anchor.entity';
 import { LedgerLock } from './ledger/ledger-lock';
 import { LedgerRetentionHook } from './ledger/ledger-retention.hook';
 import { LedgerRetention } from './ledger/ledger-retention.service';
@@ -24,7 +25,7 @@ import { OperatorEventsController } from './operator-events.controller';
  * GET /operator/api/events). Part of the always-on core: the gateway and operator API serve it.
  */
 @Module({
-  imports: [MadreModule], // for its maintenance RetentionHooks
+  imports: [TypeOrmModule.forFeature([EventEntity, LedgerAnchorEntity])],
   controllers: [EventsController, OperatorEventsController],
   providers: [
     {

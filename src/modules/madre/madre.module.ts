@@ -11,7 +11,6 @@ import {
 } from './maintenance';
 import { HealthMonitor } from './health/health-monitor.service';
 import { IncidentService } from './health/incident.service';
-import { RetentionHooks } from './maintenance/retention-hooks';
 import { MadreChatController } from './madre-chat.controller';
 import { MadreSettingEntity } from './madre-setting.entity';
 import { MadreLifecycle } from './madre.lifecycle';
@@ -58,13 +57,6 @@ import { WindowService } from './window.service';
     ...HEALTH_PROVIDERS,
     ...MAINTENANCE_PROVIDERS,
   ],
-  exports: [
-    PowerService,
-    WindowService,
-    ModulePowerService,
-    IncidentService,
-    RetentionHooks,
-    HealthMonitor,
-  ],
+  exports: [PowerService, WindowService, ModulePowerService, IncidentService, HealthMonitor],
 })
 export class MadreModule {}

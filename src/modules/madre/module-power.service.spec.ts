@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { Repository } from 'typeorm';
 import { AppConfig } from '../../core/config/app-config';
 import { EventBus } from '../../core/events/event-bus.service';
@@ -38,6 +39,13 @@ describe('ModulePowerService', () => {
     repo as unknown as Repository<PowerEventEntity>,
   );
 
+  // The failure is logged as an ERROR: captured here, so a green run prints none.
+  let loggedError: jest.SpyInstance;
+  beforeEach(() => {
+    loggedError = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+  });
+  afterEach(() => jest.restoreAllMocks());
+
   it('marks a module failed when deactivate() outlives its bound, and stays usable', async () => {
     await expect(power.activate('switch', 'test')).resolves.toBe(true);
     await expect(power.deactivate('switch', 'window closed')).resolves.toBe(false);
@@ -45,6 +53,9 @@ describe('ModulePowerService', () => {
       state: 'failed',
       lastError: 'switch deactivate timed out after 50 ms',
     });
+    expect(loggedError).toHaveBeenCalledWith(
+      expect.stringMatching(/^switch \S+ -> failed \(window closed\): switch deactivate timed out/),
+    );
     // Nothing is left waiting on the hung step: the module's next transitions run.
     await expect(power.activate('switch', 'window opened')).resolves.toBe(true);
     lifecycle.hang = false;

@@ -6,13 +6,16 @@ import { MadreModule } from '../madre/madre.module';
 import { HealthHistoryEntity } from '../madre/health/health-history.entity';
 import { SwitchModule } from '../switch/switch.module';
 import { TentaculoLinkModule } from '../tentaculo-link/tentaculo-link.module';
+import { ChatMessageEntity } from './chat-message.entity';
 import { ChatMetrics } from './chat-metrics';
 import { ChatPersistenceReporter } from './chat-persistence-reporter';
 import { ChatRateLimiter } from './chat-rate-limiter.service';
+import { ChatSessionEntity } from './chat-session.entity';
 import { ChatStore } from './chat-store.service';
 import { HealthUptimeController } from './health-uptime.controller';
 import { HealthUptimeService } from './health-uptime.service';
 import { LocalResponder } from './local-responder';
+import { MetricSampleEntity } from './metric-sample.entity';
 import { MetricsSampler } from './metrics-sampler.service';
 import { OperatorApiController } from './operator-api.controller';
 import { OperatorChatController } from './operator-chat.controller';
@@ -25,7 +28,13 @@ import { OperatorStatusService } from './operator-status.service';
 /** operator: the operator API and console (core, always active). */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([OperatorSettingEntity, HealthHistoryEntity]),
+    TypeOrmModule.forFeature([
+      ChatSessionEntity,
+      ChatMessageEntity,
+      MetricSampleEntity,
+      OperatorSettingEntity,
+      HealthHistoryEntity,
+    ]),
     MadreModule,
     SwitchModule,
     HermesModule,

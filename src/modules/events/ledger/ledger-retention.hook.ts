@@ -1,9 +1,9 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { RetentionHooks } from '../../madre/maintenance/retention-hooks';
+import { RetentionHooks } from '../../../core/database/retention-hooks';
 import { LedgerRetention } from './ledger-retention.service';
 
 /**
- * Hands the ledger's own pruning to madre's maintenance runs: a plain DELETE on `events` would
+ * Hands the ledger's own pruning to madre's maintenance runs (through core's RetentionHooks): a plain DELETE on `events` would
  * break the hash chain, so maintenance calls LedgerRetention, which moves the anchor too.
  */
 @Injectable()

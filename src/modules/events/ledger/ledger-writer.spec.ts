@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -57,7 +58,9 @@ describe('LedgerWriter', () => {
     store = new LedgerStore(db);
     commits.length = 0;
   });
-  afterEach(() => {
+  afterEach(async () => {
+    jest.restoreAllMocks();
+    await store.close(); // its WAL descriptor, else closed by GC with a deprecation warning
     if (db.open) db.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -133,17 +136,21 @@ describe('LedgerWriter', () => {
 
   it('refuses every caller of a batch whose fsync failed', async () => {
     jest.spyOn(store, 'syncWal').mockRejectedValue(new Error('EIO'));
+    const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     const writer = makeWriter();
     const results = await Promise.allSettled([append(writer, 1), append(writer, 2)]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     expect((results[0] as PromiseRejectedResult).reason).toBeInstanceOf(LedgerWriteError);
     expect(commits).toHaveLength(0);
+    expect(logged).toHaveBeenCalledWith('ledger write failed: EIO (2 event(s) refused)');
   });
 
   it('refuses appends once the database is closed', async () => {
+    const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     const writer = makeWriter();
     db.close();
     await expect(append(writer, 1)).rejects.toThrow(LedgerWriteError);
+    expect(logged).toHaveBeenCalledWith(expect.stringContaining('the database is closed'));
   });
 
   it('waits for a transaction another module holds open, and stays out of it', async () => {

@@ -3,7 +3,6 @@ import { MaintenanceRunEntity } from './maintenance-run.entity';
 import { MaintenanceController } from './maintenance.controller';
 import { MaintenanceScheduler } from './maintenance.scheduler';
 import { MaintenanceService } from './maintenance.service';
-import { RetentionHooks } from './retention-hooks';
 import { ServerLockService } from './server-lock.service';
 
 /** Madre's maintenance runs, backups and the server lock, registered by MadreModule. */
@@ -13,6 +12,5 @@ export const MAINTENANCE_PROVIDERS = [
   MaintenanceMetrics,
   MaintenanceScheduler,
   MaintenanceService,
-  RetentionHooks,
   ServerLockService,
 ];

@@ -1,13 +1,14 @@
 import type Database from 'better-sqlite3';
 import { existsSync, statSync } from 'node:fs';
 import type { RetentionConfig } from '../../../core/config/app-config';
+import type { RetentionHook } from '../../../core/database/retention-hooks';
 import { newestBackup, rotateBackups } from './backup-rotation';
 import type { BackupRun } from './backup-run-record';
 import { DataPaths } from './data-paths';
 import { writeDbMap } from './db-map';
 import { diskRoomForBackup, StatFs } from './disk-space';
 import { createVerifiedBackup } from './online-backup';
-import { applyRetention, RetentionHook } from './retention';
+import { applyRetention } from './retention';
 import { buildScorecard, writeScorecard } from './scorecard';
 import { foreignKeyCheck, integrityCheck, quickCheck } from './sqlite-checks';
 

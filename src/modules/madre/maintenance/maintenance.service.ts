@@ -6,6 +6,7 @@ import { DataSource, MoreThan, Repository } from 'typeorm';
 import { AppConfig } from '../../../core/config/app-config';
 import { currentCorrelationId, withCorrelationId } from '../../../core/correlation/correlation';
 import { nativeDb } from '../../../core/database/native-db';
+import { RetentionHooks } from '../../../core/database/retention-hooks';
 import { ApiError } from '../../../core/errors/api-error';
 import { EventBus } from '../../../core/events/event-bus.service';
 import { HumanLogService } from '../../../core/logging/human-log.service';
@@ -18,7 +19,6 @@ import { dataPaths } from './data-paths';
 import { MaintenanceMetrics } from './maintenance-metrics';
 import { MaintenanceRunEntity, MaintenanceSource } from './maintenance-run.entity';
 import { MaintenanceReport, runMaintenance } from './maintenance-steps';
-import { RetentionHooks } from './retention-hooks';
 
 const ENQUEUE_TIMEOUT_MS = 2000;
 /** A scheduled run requested within this long counts as tonight's (queue and timer both fire). */

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
-import { applyRetention, RetentionHook } from './retention';
+import type { RetentionHook } from '../../../core/database/retention-hooks';
+import { applyRetention } from './retention';
 
 const DAYS = {
   events: 30,

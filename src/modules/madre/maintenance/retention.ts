@@ -1,13 +1,11 @@
 import type Database from 'better-sqlite3';
 import type { RetentionConfig } from '../../../core/config/app-config';
+import type { RetentionHook } from '../../../core/database/retention-hooks';
 import { quoteIdent, tableExists } from './sqlite-checks';
 
 const DAY_MS = 24 * 3600 * 1000;
 /** Rows deleted per statement; the event loop gets a turn between chunks. */
 const CHUNK = 5000;
-
-/** A module's own pruning for a table whose rows need more than a DELETE (the event ledger). */
-export type RetentionHook = (now: Date) => Promise<number>;
 
 export type TableRetention =
   { cutoff: string; deleted: number; sessions_deleted?: number } | { skipped: string };

@@ -1,10 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { RetentionHook } from './retention';
+
+/** A module's own pruning for a table whose rows need more than a DELETE (the event ledger). */
+export type RetentionHook = (now: Date) => Promise<number>;
 
 /**
  * Tables whose owner prunes them itself during a maintenance run (the event ledger must move
  * its anchor with the rows it removes). The owning module registers at init:
  * `hooks.register('events', (now) => ledgerRetention.apply(now).then((r) => r.removed))`.
+ * It lives in core so an owner need not import the maintenance module that runs the hooks.
  */
 @Injectable()
 export class RetentionHooks {
