@@ -4,7 +4,7 @@ import { OwnedBy } from '../../core/registry/module-active.guard';
 import { TierRouter } from '../hermes/tier-router.service';
 import { TierChatDto } from '../switch/dto/switch.dto';
 import { SwitchModeService } from '../switch/switch-mode.service';
-import { chatWithTier } from '../switch/tier-chat';
+import { chatWithTier } from '../hermes/tier-chat';
 import { ApiModuleErrors } from '../../core/http/openapi-errors';
 import { TierChatResultDto } from '../switch/dto/switch-responses.dto';
 

@@ -2,7 +2,6 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Job, Worker } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { withCorrelationId } from '../../core/correlation/correlation';
 import { JobHandlers } from '../../core/queue/job-handlers';
 import { JobName, QueueName } from '../../core/queue/queue-names';
 import { QueueService } from '../../core/queue/queue.service';
@@ -10,7 +9,7 @@ import { RedisService } from '../../core/queue/redis.service';
 import { HealthReport, ModuleLifecycle } from '../../core/registry/lifecycle';
 import { ModuleRegistry } from '../../core/registry/module-registry.service';
 import { TierRouter } from '../hermes/tier-router.service';
-import { ChatJobData } from '../switch/chat-job';
+import { ChatJobData, runTierChatJob } from '../hermes/tier-chat-job';
 import { ArchitectCycle } from './health/architect-cycle.service';
 import { HealthSchedule } from './health/health.schedule';
 import { MaintenanceScheduler } from './maintenance/maintenance.scheduler';
@@ -41,7 +40,7 @@ export class MadreLifecycle implements ModuleLifecycle, OnModuleInit {
   onModuleInit(): void {
     this.registry.attach(this);
     this.jobHandlers.register(QueueName.Madre, JobName.Chat, (job: Job<ChatJobData>) =>
-      this.chat(job),
+      runTierChatJob(this.router, 'madre', job),
     );
   }
 
@@ -90,17 +89,5 @@ export class MadreLifecycle implements ModuleLifecycle, OnModuleInit {
       detail: `database ok, redis ${redis.latency_ms} ms, workers and schedules running`,
       data: { redis_latency_ms: redis.latency_ms },
     };
-  }
-
-  /** Madre's own chat tier; a throw fails the job and the caller answers locally. */
-  private chat(job: Job<ChatJobData>) {
-    const { messages, deadline, timeout_ms, correlation_id, provider_hint } = job.data;
-    return withCorrelationId(correlation_id ?? job.id ?? 'madre-job', () =>
-      this.router.complete('madre', messages, {
-        deadline,
-        timeoutMs: timeout_ms,
-        hint: provider_hint,
-      }),
-    );
   }
 }

@@ -12,7 +12,7 @@ import { Completion } from '../hermes/provider';
 import { TierRouter } from '../hermes/tier-router.service';
 import { IncidentEntity } from '../madre/health/incident.entity';
 import { IncidentReport, IncidentService } from '../madre/health/incident.service';
-import { ChatJobData } from '../switch/chat-job';
+import { ChatJobData } from '../hermes/tier-chat-job';
 import { SwitchModeService } from '../switch/switch-mode.service';
 import { ChatMessageEntity } from './chat-message.entity';
 import { ChatMetrics } from './chat-metrics';

@@ -8,7 +8,7 @@ import { QueueService } from '../../core/queue/queue.service';
 import { ModuleRegistry } from '../../core/registry/module-registry.service';
 import { Completion } from '../hermes/provider';
 import { TierRouter } from '../hermes/tier-router.service';
-import { CHAT_JOB, ChatJobData } from '../switch/chat-job';
+import { CHAT_JOB, ChatJobData } from '../hermes/tier-chat-job';
 import { SwitchModeService } from '../switch/switch-mode.service';
 import { ChatMessageEntity, FallbackSource } from './chat-message.entity';
 import { ChatMetrics } from './chat-metrics';

@@ -18,7 +18,7 @@ import { ProviderScoreboard } from '../hermes/provider-scoreboard.service';
 import { TierRouter } from '../hermes/tier-router.service';
 import { SwitchControlDto, TierChatDto } from './dto/switch.dto';
 import { SwitchModeService } from './switch-mode.service';
-import { chatWithTier } from './tier-chat';
+import { chatWithTier } from '../hermes/tier-chat';
 import { ApiErrors, ApiModuleErrors } from '../../core/http/openapi-errors';
 import {
   EngineChoiceDto,

@@ -1,6 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { Job, Worker } from 'bullmq';
-import { withCorrelationId } from '../../core/correlation/correlation';
 import { JobHandlers } from '../../core/queue/job-handlers';
 import { JobName, QueueName } from '../../core/queue/queue-names';
 import { QueueService } from '../../core/queue/queue.service';
@@ -10,7 +9,7 @@ import { ModuleRegistry } from '../../core/registry/module-registry.service';
 import { EngineRegistry } from '../hermes/engine-registry.service';
 import { ProviderScoreboard } from '../hermes/provider-scoreboard.service';
 import { TierRouter } from '../hermes/tier-router.service';
-import { ChatJobData } from './chat-job';
+import { ChatJobData, runTierChatJob } from '../hermes/tier-chat-job';
 
 /** Switch owns the switch-queue worker: it exists exactly while switch is active. */
 @Injectable()
@@ -31,7 +30,7 @@ export class SwitchLifecycle implements ModuleLifecycle, OnModuleInit {
   onModuleInit(): void {
     this.registry.attach(this);
     this.jobHandlers.register(QueueName.Switch, JobName.Chat, (job: Job<ChatJobData>) =>
-      this.handle(job),
+      runTierChatJob(this.router, 'switch', job),
     );
   }
 
@@ -84,17 +83,5 @@ export class SwitchLifecycle implements ModuleLifecycle, OnModuleInit {
       detail: `worker running, redis ${redis.latency_ms} ms, ${providers.length - open.length}/${providers.length} switch-tier providers callable`,
       data,
     };
-  }
-
-  /** Tries the switch-tier providers; a throw fails the job and the caller falls back to madre. */
-  private handle(job: Job<ChatJobData>) {
-    const { messages, deadline, timeout_ms, correlation_id, provider_hint } = job.data;
-    return withCorrelationId(correlation_id ?? job.id ?? 'switch-job', () =>
-      this.router.complete('switch', messages, {
-        deadline,
-        timeoutMs: timeout_ms,
-        hint: provider_hint,
-      }),
-    );
   }
 }

@@ -1,5 +1,11 @@
-import { NoProviderAnswered, TierRouter } from '../hermes/tier-router.service';
-import { TierChatDto } from './dto/switch.dto';
+import type { ChatTurn } from './provider';
+import { NoProviderAnswered, TierRouter } from './tier-router.service';
+
+/** What a direct tier call needs from its request body. */
+export interface TierChatRequest {
+  messages: ChatTurn[];
+  provider_hint?: string;
+}
 
 /**
  * POST /switch/chat and POST /madre/chat: one tier called directly. A tier with no answer is a
@@ -8,7 +14,7 @@ import { TierChatDto } from './dto/switch.dto';
 export async function chatWithTier(
   router: TierRouter,
   tier: 'switch' | 'madre',
-  body: TierChatDto,
+  body: TierChatRequest,
   timeoutMs: number,
 ) {
   try {
