@@ -7,15 +7,15 @@ import { HealthReport, ModuleLifecycle } from '../../src/core/registry/lifecycle
 import { MODULE_NAMES, OPTIONAL_MODULES } from '../../src/core/registry/module-catalog';
 import { ModuleRegistry } from '../../src/core/registry/module-registry.service';
 import { ModuleStateEntity } from '../../src/core/registry/module-state.entity';
-import { MadreSettingEntity } from '../../src/modules/madre/madre-setting.entity';
-import { ModulePowerService } from '../../src/modules/madre/module-power.service';
-import { PolicyStore } from '../../src/modules/madre/policy-store';
-import { PowerEventEntity } from '../../src/modules/madre/power-event.entity';
-import { PowerLock } from '../../src/modules/madre/power-lock';
-import { PowerService } from '../../src/modules/madre/power.service';
-import { WindowExpiryScheduler } from '../../src/modules/madre/window-expiry.scheduler';
-import { PowerWindowEntity } from '../../src/modules/madre/window.entity';
-import { WindowService } from '../../src/modules/madre/window.service';
+import { MadreSettingEntity } from '../../src/modules/madre/power/madre-setting.entity';
+import { ModulePowerService } from '../../src/modules/madre/power/module-power.service';
+import { PolicyStore } from '../../src/modules/madre/power/policy-store';
+import { PowerEventEntity } from '../../src/modules/madre/power/power-event.entity';
+import { PowerLock } from '../../src/modules/madre/power/power-lock';
+import { PowerService } from '../../src/modules/madre/power/power.service';
+import { WindowExpiryScheduler } from '../../src/modules/madre/power/window-expiry.scheduler';
+import { PowerWindowEntity } from '../../src/modules/madre/power/window.entity';
+import { WindowService } from '../../src/modules/madre/power/window.service';
 
 /**
  * Madre's power manager for unit specs: the real WindowService, PowerService, ModulePowerService,

@@ -12,18 +12,18 @@ import {
 import { HealthMonitor } from './health/health-monitor.service';
 import { IncidentService } from './health/incident.service';
 import { MadreChatController } from './madre-chat.controller';
-import { MadreSettingEntity } from './madre-setting.entity';
+import { MadreSettingEntity } from './power/madre-setting.entity';
 import { MadreLifecycle } from './madre.lifecycle';
-import { ModulePowerService } from './module-power.service';
-import { PolicyStore } from './policy-store';
-import { PowerEventEntity } from './power-event.entity';
-import { PowerLock } from './power-lock';
-import { PowerController } from './power.controller';
-import { PowerService } from './power.service';
-import { WindowAliasController } from './window-alias.controller';
-import { WindowExpiryScheduler } from './window-expiry.scheduler';
-import { PowerWindowEntity } from './window.entity';
-import { WindowService } from './window.service';
+import { ModulePowerService } from './power/module-power.service';
+import { PolicyStore } from './power/policy-store';
+import { PowerEventEntity } from './power/power-event.entity';
+import { PowerLock } from './power/power-lock';
+import { PowerController } from './power/power.controller';
+import { PowerService } from './power/power.service';
+import { WindowAliasController } from './power/window-alias.controller';
+import { WindowExpiryScheduler } from './power/window-expiry.scheduler';
+import { PowerWindowEntity } from './power/window.entity';
+import { WindowService } from './power/window.service';
 
 /** madre: the control plane and power manager (core, always active). */
 @Module({

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { RedisService } from '../../core/queue/redis.service';
 import { ModuleRegistry } from '../../core/registry/module-registry.service';
-import { PowerService } from '../madre/power.service';
-import { WindowService } from '../madre/window.service';
+import { PowerService } from '../madre/power/power.service';
+import { WindowService } from '../madre/power/window.service';
 
 export const LOCAL_MODEL = 'vx11-local-degraded';
 export const LOCAL_PROVIDER = 'local';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { OPTIONAL_MODULES } from '../../core/registry/module-catalog';
 import { ModuleEntry, ModuleRegistry } from '../../core/registry/module-registry.service';
 import { HealthMonitor } from '../madre/health/health-monitor.service';
-import { WindowService } from '../madre/window.service';
+import { WindowService } from '../madre/power/window.service';
 import { SystemStatusService } from '../tentaculo-link/system-status.service';
 
 /**

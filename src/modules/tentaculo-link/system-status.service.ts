@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { RedisService, RedisStatus } from '../../core/queue/redis.service';
 import { ModuleRegistry } from '../../core/registry/module-registry.service';
 import { CORE_MODULES } from '../../core/registry/module-catalog';
-import { PowerService } from '../madre/power.service';
+import { PowerService } from '../madre/power/power.service';
 
 export interface DbStatus {
   status: 'ok' | 'error';

@@ -1,8 +1,8 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { HumanLogService } from '../../../core/logging/human-log.service';
 import { ModuleRegistry } from '../../../core/registry/module-registry.service';
-import { ModulePowerService } from '../module-power.service';
-import { PowerLock } from '../power-lock';
+import { ModulePowerService } from '../power/module-power.service';
+import { PowerLock } from '../power/power-lock';
 
 export const RESTART_REASON = 'health_restart';
 

@@ -6,7 +6,7 @@ import {
   MODULE_STATE_SCHEMA,
 } from '../../../core/http/openapi-schemas';
 import type { ModuleState } from '../../../core/registry/lifecycle';
-import { WindowViewDto } from '../../madre/dto/power-responses.dto';
+import { WindowViewDto } from '../../madre/power/dto/power-responses.dto';
 import { LastCheckDto } from '../../madre/health/dto/health-responses.dto';
 
 const FALLBACK_SOURCES = ['switch', 'madre', 'local_llm_degraded'];

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { ApiError } from '../../core/errors/api-error';
-import { advanceClock, freezeClock } from '../../../test/support/frozen-clock';
-import { PowerRig, powerRig } from '../../../test/support/power-rig';
+import { ApiError } from '../../../core/errors/api-error';
+import { advanceClock, freezeClock } from '../../../../test/support/frozen-clock';
+import { PowerRig, powerRig } from '../../../../test/support/power-rig';
 import { OpenWindowRequest } from './window.service';
 
 const T0 = '2030-03-01T10:00:00.000Z';

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, ApiPropertyOptions } from '@nestjs/swagger';
-import { MODULE_STATE_PROPERTY } from '../../../core/http/openapi-schemas';
-import type { ModuleState } from '../../../core/registry/lifecycle';
+import { MODULE_STATE_PROPERTY } from '../../../../core/http/openapi-schemas';
+import type { ModuleState } from '../../../../core/registry/lifecycle';
 
 const POWER_MODES = ['solo_madre', 'windowed', 'full'];
 const CLOSE_REASONS = ['manual_close', 'ttl_expired', 'policy_applied', 'startup_recovery'];

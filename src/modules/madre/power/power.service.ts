@@ -1,7 +1,7 @@
 import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { HumanLogService } from '../../core/logging/human-log.service';
-import { CORE_MODULES, OPTIONAL_MODULES } from '../../core/registry/module-catalog';
-import { ModuleRegistry } from '../../core/registry/module-registry.service';
+import { HumanLogService } from '../../../core/logging/human-log.service';
+import { CORE_MODULES, OPTIONAL_MODULES } from '../../../core/registry/module-catalog';
+import { ModuleRegistry } from '../../../core/registry/module-registry.service';
 import { ModulePowerService } from './module-power.service';
 import { PolicyStore } from './policy-store';
 import { PowerLock } from './power-lock';

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { CORE_MODULES, OPTIONAL_MODULES } from '../../core/registry/module-catalog';
-import { freezeClock } from '../../../test/support/frozen-clock';
-import { PowerRig, powerRig } from '../../../test/support/power-rig';
+import { CORE_MODULES, OPTIONAL_MODULES } from '../../../core/registry/module-catalog';
+import { freezeClock } from '../../../../test/support/frozen-clock';
+import { PowerRig, powerRig } from '../../../../test/support/power-rig';
 
 const T0 = '2030-03-01T10:00:00.000Z';
 

@@ -1,11 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { Repository } from 'typeorm';
-import { AppConfig } from '../../core/config/app-config';
-import { EventBus } from '../../core/events/event-bus.service';
-import { HumanLogService } from '../../core/logging/human-log.service';
-import { HealthReport, ModuleLifecycle } from '../../core/registry/lifecycle';
-import { ModuleRegistry } from '../../core/registry/module-registry.service';
-import { ModuleStateEntity } from '../../core/registry/module-state.entity';
+import { AppConfig } from '../../../core/config/app-config';
+import { EventBus } from '../../../core/events/event-bus.service';
+import { HumanLogService } from '../../../core/logging/human-log.service';
+import { HealthReport, ModuleLifecycle } from '../../../core/registry/lifecycle';
+import { ModuleRegistry } from '../../../core/registry/module-registry.service';
+import { ModuleStateEntity } from '../../../core/registry/module-state.entity';
 import { ModulePowerService } from './module-power.service';
 import { PowerEventEntity } from './power-event.entity';
 

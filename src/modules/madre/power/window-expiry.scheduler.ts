@@ -1,11 +1,11 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Job } from 'bullmq';
-import { JobHandlers } from '../../core/queue/job-handlers';
-import { JobName, QueueName } from '../../core/queue/queue-names';
-import { QueueService } from '../../core/queue/queue.service';
-import { RedisService } from '../../core/queue/redis.service';
-import { describeError, guarded } from '../../core/util/guarded';
-import { withTimeout } from '../../core/util/with-timeout';
+import { JobHandlers } from '../../../core/queue/job-handlers';
+import { JobName, QueueName } from '../../../core/queue/queue-names';
+import { QueueService } from '../../../core/queue/queue.service';
+import { RedisService } from '../../../core/queue/redis.service';
+import { describeError, guarded } from '../../../core/util/guarded';
+import { withTimeout } from '../../../core/util/with-timeout';
 
 const ENQUEUE_TIMEOUT_MS = 1000;
 

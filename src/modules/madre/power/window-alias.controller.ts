@@ -1,14 +1,14 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { ApiError } from '../../core/errors/api-error';
-import { ModuleRegistry } from '../../core/registry/module-registry.service';
+import { ApiError } from '../../../core/errors/api-error';
+import { ModuleRegistry } from '../../../core/registry/module-registry.service';
 import {
   ChatWindowOpenDto,
   TargetWindowCloseDto,
   TargetWindowOpenDto,
 } from './dto/open-window.dto';
 import { WindowService } from './window.service';
-import { ApiErrors } from '../../core/http/openapi-errors';
+import { ApiErrors } from '../../../core/http/openapi-errors';
 import { WindowClosedDto, WindowOpenedDto, WindowTargetStatusDto } from './dto/power-responses.dto';
 
 /** Chat windows wake the chat tier for this long unless the operator says otherwise. */

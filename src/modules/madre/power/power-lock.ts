@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Mutex } from '../../core/util/mutex';
+import { Mutex } from '../../../core/util/mutex';
 
 /** Serializes madre's power decisions (window open/close, policy apply) with each other. */
 @Injectable()

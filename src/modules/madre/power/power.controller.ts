@@ -1,12 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { AppConfig } from '../../core/config/app-config';
-import { OwnedBy } from '../../core/registry/module-active.guard';
-import { ModuleRegistry } from '../../core/registry/module-registry.service';
+import { AppConfig } from '../../../core/config/app-config';
+import { OwnedBy } from '../../../core/registry/module-active.guard';
+import { ModuleRegistry } from '../../../core/registry/module-registry.service';
 import { CloseWindowDto, OpenWindowDto } from './dto/open-window.dto';
 import { PowerService } from './power.service';
 import { WindowService } from './window.service';
-import { ApiErrors, ApiModuleErrors } from '../../core/http/openapi-errors';
+import { ApiErrors, ApiModuleErrors } from '../../../core/http/openapi-errors';
 import {
   PolicyAppliedDto,
   PolicyStatusDto,

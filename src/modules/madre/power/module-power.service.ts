@@ -1,14 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { currentCorrelationId } from '../../core/correlation/correlation';
-import { EventBus } from '../../core/events/event-bus.service';
-import { HumanLogService } from '../../core/logging/human-log.service';
-import { ModuleLifecycle, ModuleState } from '../../core/registry/lifecycle';
-import { ModuleRegistry, ModuleStateWriter } from '../../core/registry/module-registry.service';
-import { ModuleStateEntity } from '../../core/registry/module-state.entity';
-import { describeError } from '../../core/util/guarded';
-import { withTimeout } from '../../core/util/with-timeout';
+import { currentCorrelationId } from '../../../core/correlation/correlation';
+import { EventBus } from '../../../core/events/event-bus.service';
+import { HumanLogService } from '../../../core/logging/human-log.service';
+import { ModuleLifecycle, ModuleState } from '../../../core/registry/lifecycle';
+import { ModuleRegistry, ModuleStateWriter } from '../../../core/registry/module-registry.service';
+import { ModuleStateEntity } from '../../../core/registry/module-state.entity';
+import { describeError } from '../../../core/util/guarded';
+import { withTimeout } from '../../../core/util/with-timeout';
 import { PowerEventEntity } from './power-event.entity';
 
 /**

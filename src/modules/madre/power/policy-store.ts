@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { AppConfig } from '../../core/config/app-config';
-import { ApiError } from '../../core/errors/api-error';
+import { AppConfig } from '../../../core/config/app-config';
+import { ApiError } from '../../../core/errors/api-error';
 import { MadreSettingEntity } from './madre-setting.entity';
 
 const POLICY_KEY = 'power.policy';
