@@ -3,7 +3,6 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { passiveLifecycle } from '../../core/registry/passive-lifecycle';
 import { HermesModule } from '../hermes/hermes.module';
 import { MadreModule } from '../madre/madre.module';
-import { HealthHistoryEntity } from '../madre/health/health-history.entity';
 import { SwitchModule } from '../switch/switch.module';
 import { TentaculoLinkModule } from '../tentaculo-link/tentaculo-link.module';
 import { ChatMessageEntity } from './chat-message.entity';
@@ -12,6 +11,9 @@ import { ChatPersistenceReporter } from './chat-persistence-reporter';
 import { ChatRateLimiter } from './chat-rate-limiter.service';
 import { ChatSessionEntity } from './chat-session.entity';
 import { ChatStore } from './chat-store.service';
+import { ChatWindowController } from './chat-window.controller';
+import { HealthHistoryController } from './health-history.controller';
+import { IncidentsController } from './incidents.controller';
 import { HealthUptimeController } from './health-uptime.controller';
 import { HealthUptimeService } from './health-uptime.service';
 import { LocalResponder } from './local-responder';
@@ -33,7 +35,6 @@ import { OperatorStatusService } from './operator-status.service';
       ChatMessageEntity,
       MetricSampleEntity,
       OperatorSettingEntity,
-      HealthHistoryEntity,
     ]),
     MadreModule,
     SwitchModule,
@@ -45,6 +46,9 @@ import { OperatorStatusService } from './operator-status.service';
     OperatorChatController,
     OperatorApiController,
     HealthUptimeController,
+    ChatWindowController,
+    HealthHistoryController,
+    IncidentsController,
   ],
   providers: [
     passiveLifecycle('operator'),

@@ -4,12 +4,13 @@ import { HealthController } from './health.controller';
 import { MetricsController } from './metrics.controller';
 import { StatusController } from './status.controller';
 import { SystemStatusService } from './system-status.service';
+import { WindowAliasController } from './window-alias.controller';
 import { TentaculoLinkLifecycle } from './tentaculo-link.lifecycle';
 
 /** tentaculo_link: the gateway, the single entrypoint (core, always active). */
 @Module({
   imports: [MadreModule],
-  controllers: [HealthController, StatusController, MetricsController],
+  controllers: [HealthController, StatusController, MetricsController, WindowAliasController],
   providers: [TentaculoLinkLifecycle, SystemStatusService],
   exports: [SystemStatusService],
 })

@@ -1,12 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { LessThan, Repository } from 'typeorm';
 import { AppConfig } from '../../../core/config/app-config';
 import { EventBus, Severity } from '../../../core/events/event-bus.service';
 import { HumanLogService } from '../../../core/logging/human-log.service';
 import { ModuleRegistry } from '../../../core/registry/module-registry.service';
-import { HealthHistoryEntity } from './health-history.entity';
+import { HealthHistoryStore } from './health-history.store';
 import { HealthMetrics } from './health-metrics';
 import { probeModule, ProbeResult } from './health-probe';
 import { HealthTracker, Verdict } from './health-tracker';
@@ -52,8 +50,7 @@ export class HealthMonitor {
     private readonly events: EventBus,
     private readonly humanLog: HumanLogService,
     private readonly metrics: HealthMetrics,
-    @InjectRepository(HealthHistoryEntity)
-    private readonly history: Repository<HealthHistoryEntity>,
+    private readonly history: HealthHistoryStore,
   ) {
     this.tracker = new HealthTracker(config.health);
   }
@@ -163,7 +160,7 @@ export class HealthMonitor {
     for (const r of results) this.metrics.record(r);
     if (results.length === 0) return;
     try {
-      await this.history.insert(
+      await this.history.append(
         results.map((r) => ({
           module: r.module,
           ok: r.ok,
@@ -249,7 +246,7 @@ export class HealthMonitor {
     this.lastPrune = now.getTime();
     const cutoff = new Date(now.getTime() - this.config.retentionDays.health_history * DAY_MS);
     try {
-      await this.history.delete({ checked_at: LessThan(cutoff.toISOString()) });
+      await this.history.pruneBefore(cutoff.toISOString());
     } catch (err) {
       this.logger.warn(`health history not pruned: ${(err as Error).message}`);
     }

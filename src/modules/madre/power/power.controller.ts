@@ -1,11 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { AppConfig } from '../../../core/config/app-config';
 import { OwnedBy } from '../../../core/registry/module-active.guard';
-import { ModuleRegistry } from '../../../core/registry/module-registry.service';
 import { CloseWindowDto, OpenWindowDto } from './dto/open-window.dto';
 import { PowerService } from './power.service';
-import { WindowService } from './window.service';
+import { WindowRequests } from './window-requests.service';
 import { ApiErrors, ApiModuleErrors } from '../../../core/http/openapi-errors';
 import {
   PolicyAppliedDto,
@@ -24,9 +22,7 @@ import {
 export class PowerController {
   constructor(
     private readonly power: PowerService,
-    private readonly windows: WindowService,
-    private readonly registry: ModuleRegistry,
-    private readonly config: AppConfig,
+    private readonly windows: WindowRequests,
   ) {}
 
   @ApiOperation({
@@ -56,11 +52,7 @@ export class PowerController {
   @ApiOkResponse({ type: PowerServicesDto })
   @Get('services')
   services() {
-    return {
-      allowlist: this.windows.allowlist,
-      max_ttl_sec: this.config.window.maxTtlSec,
-      modules: this.windows.allowlist.map((name) => ({ name, state: this.registry.state(name) })),
-    };
+    return this.windows.services();
   }
 
   @ApiOperation({
@@ -109,12 +101,7 @@ export class PowerController {
   @Post('window/open')
   @HttpCode(200)
   openWindow(@Body() body: OpenWindowDto) {
-    return this.windows.open({
-      services: body.services ?? (body.service !== undefined ? [body.service] : []),
-      mode: body.mode ?? 'ttl',
-      ttlSec: body.ttl_sec,
-      reason: body.reason ?? 'operator request',
-    });
+    return this.windows.open(body);
   }
 
   @ApiOperation({
@@ -126,6 +113,6 @@ export class PowerController {
   @Post('window/close')
   @HttpCode(200)
   closeWindow(@Body() body: CloseWindowDto = {}) {
-    return this.windows.close(body?.window_id, 'manual_close');
+    return this.windows.close(body);
   }
 }

@@ -1,10 +1,14 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { OwnedBy } from '../../../core/registry/module-active.guard';
-import { IncidentIdParam, ListIncidentsQuery, ResolveIncidentDto } from './dto/incidents.dto';
-import { IncidentService } from './incident.service';
-import { ApiErrors, ApiModuleErrors } from '../../../core/http/openapi-errors';
-import { IncidentDto, IncidentListDto } from './dto/health-responses.dto';
+import { OwnedBy } from '../../core/registry/module-active.guard';
+import {
+  IncidentIdParam,
+  ListIncidentsQuery,
+  ResolveIncidentDto,
+} from '../madre/health/dto/incidents.dto';
+import { IncidentService } from '../madre/health/incident.service';
+import { ApiErrors, ApiModuleErrors } from '../../core/http/openapi-errors';
+import { IncidentDto, IncidentListDto } from '../madre/health/dto/health-responses.dto';
 
 /** Incidents on the operator API (hormiguero, which finds some of them, is dormant by default). */
 @ApiTags('operator')
