@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../../migrations';
 import { AppConfig } from '../../src/core/config/app-config';
@@ -7,6 +8,7 @@ import { HealthReport, ModuleLifecycle } from '../../src/core/registry/lifecycle
 import { MODULE_NAMES, OPTIONAL_MODULES } from '../../src/core/registry/module-catalog';
 import { ModuleRegistry } from '../../src/core/registry/module-registry.service';
 import { ModuleStateEntity } from '../../src/core/registry/module-state.entity';
+import { freezeClock } from './frozen-clock';
 import { MadreSettingEntity } from '../../src/modules/madre/power/madre-setting.entity';
 import { ModulePowerService } from '../../src/modules/madre/power/module-power.service';
 import { PolicyStore } from '../../src/modules/madre/power/policy-store';
@@ -166,4 +168,24 @@ export async function powerRig(db?: DataSource): Promise<PowerRig> {
     power,
     windowRow: (id) => db.getRepository(PowerWindowEntity).findOneBy({ id }),
   };
+}
+
+/**
+ * One fresh power rig per test at a frozen clock, with Nest's logger quiet; `current()` gives
+ * the test's rig. Unit specs of the power manager share this setup.
+ */
+export function usePowerRig(at: string): () => PowerRig {
+  let rig: PowerRig;
+  beforeEach(async () => {
+    jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+    jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    freezeClock(at);
+    rig = await powerRig();
+  });
+  afterEach(async () => {
+    jest.useRealTimers();
+    jest.restoreAllMocks();
+    await rig.db.destroy();
+  });
+  return () => rig;
 }

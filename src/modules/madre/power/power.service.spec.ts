@@ -1,23 +1,12 @@
-import { Logger } from '@nestjs/common';
 import { CORE_MODULES, OPTIONAL_MODULES } from '../../../core/registry/module-catalog';
-import { freezeClock } from '../../../../test/support/frozen-clock';
-import { PowerRig, powerRig } from '../../../../test/support/power-rig';
+import { PowerRig, powerRig, usePowerRig } from '../../../../test/support/power-rig';
 
 const T0 = '2030-03-01T10:00:00.000Z';
 
 describe('PowerService', () => {
   let rig: PowerRig;
-  beforeEach(async () => {
-    jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
-    jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
-    freezeClock(T0);
-    rig = await powerRig();
-  });
-  afterEach(async () => {
-    jest.useRealTimers();
-    jest.restoreAllMocks();
-    await rig.db.destroy();
-  });
+  const current = usePowerRig(T0);
+  beforeEach(() => (rig = current()));
 
   /** The process after a restart, on the same database, booted. */
   const restart = async () => {

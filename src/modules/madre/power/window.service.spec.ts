@@ -1,7 +1,6 @@
-import { Logger } from '@nestjs/common';
 import { ApiError } from '../../../core/errors/api-error';
-import { advanceClock, freezeClock } from '../../../../test/support/frozen-clock';
-import { PowerRig, powerRig } from '../../../../test/support/power-rig';
+import { advanceClock } from '../../../../test/support/frozen-clock';
+import { PowerRig, powerRig, usePowerRig } from '../../../../test/support/power-rig';
 import { OpenWindowRequest } from './window.service';
 
 const T0 = '2030-03-01T10:00:00.000Z';
@@ -14,16 +13,8 @@ const ttl = (services: string[], ttlSec: number): OpenWindowRequest => ({
 
 describe('WindowService', () => {
   let rig: PowerRig;
-  beforeEach(async () => {
-    jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
-    freezeClock(T0);
-    rig = await powerRig();
-  });
-  afterEach(async () => {
-    jest.useRealTimers();
-    jest.restoreAllMocks();
-    await rig.db.destroy();
-  });
+  const current = usePowerRig(T0);
+  beforeEach(() => (rig = current()));
 
   const refusal = (work: () => unknown) => {
     try {
