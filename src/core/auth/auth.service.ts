@@ -4,6 +4,7 @@ import { AppConfig } from '../config/app-config';
 import { ApiError } from '../errors/api-error';
 import { AuthFailureLimiter } from './auth-failure-limiter';
 import { presentedToken, tokensMatch } from './token-verifier';
+import { CoreErrors } from '../errors/core-errors';
 
 /** Extra credentials a later module may accept (e.g. short-lived SSE tokens). */
 export type CredentialCheck = (presented: string) => boolean;
@@ -78,18 +79,17 @@ export class AuthService {
     const wait = client === undefined ? 0 : this.failures.retryAfterSec(client);
     if (wait > 0) {
       throw new ApiError(
-        429,
-        'too_many_auth_failures',
+        CoreErrors.too_many_auth_failures,
         `Too many wrong tokens from this address; retry in ${wait} s`,
         undefined,
         { retry_after: wait },
         { 'retry-after': String(wait) },
       );
     }
-    if (presented === undefined) throw new ApiError(401, 'auth_required', hint);
+    if (presented === undefined) throw new ApiError(CoreErrors.auth_required, hint);
     if (!this.isValid(presented) && !alsoAccept?.(presented)) {
       if (client !== undefined) this.failures.recordFailure(client);
-      throw new ApiError(403, 'forbidden', 'The token is not valid');
+      throw new ApiError(CoreErrors.forbidden, 'The token is not valid');
     }
   }
 }

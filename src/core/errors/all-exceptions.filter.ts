@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RouteTable } from '../http/route-table';
 import { ApiError } from './api-error';
 import { replyWithError } from './reply-error';
+import { CoreErrors } from './core-errors';
 
 /** Longest stretch of a request path a 404 message repeats. */
 const ECHOED_PATH_CHARS = 120;
@@ -22,15 +23,14 @@ function routeMiss(request: FastifyRequest, routes: RouteTable | undefined): Api
   const allowed = routes?.methodsAt(path) ?? [];
   if (allowed.length > 0 && !allowed.includes(request.method)) {
     return new ApiError(
-      405,
-      'method_not_allowed',
+      CoreErrors.method_not_allowed,
       `${request.method} is not allowed here; allowed: ${allowed.join(', ')}`,
       undefined,
       { allowed_methods: allowed },
       { allow: allowed.join(', ') },
     );
   }
-  return new ApiError(404, 'not_found', `No route for ${request.method} ${echoedPath(path)}`);
+  return new ApiError(CoreErrors.not_found, `No route for ${request.method} ${echoedPath(path)}`);
 }
 
 /** The single exception filter: every error leaves in one shape, with the correlation id. */

@@ -6,14 +6,14 @@ import {
 } from '@nestjs/common';
 import { ApiError } from './api-error';
 import { renderError } from './error-body';
+import { CoreErrors } from './core-errors';
 
 const CID = 'corr-123';
 
 describe('renderError', () => {
   it('renders an ApiError in the contract shape with its details and extra fields', () => {
     const err = new ApiError(
-      503,
-      'module_dormant',
+      CoreErrors.module_dormant,
       'switch is dormant',
       [{ field: 'x', errors: ['y'] }],
       { module: 'switch', hint: 'POST /madre/power/window/open' },
@@ -34,7 +34,7 @@ describe('renderError', () => {
   });
 
   it('omits details when an ApiError has none', () => {
-    const { body } = renderError(new ApiError(403, 'forbidden', 'The token is not valid'), CID);
+    const { body } = renderError(new ApiError(CoreErrors.forbidden, 'The token is not valid'), CID);
     expect(body).toEqual({
       error: 'forbidden',
       message: 'The token is not valid',

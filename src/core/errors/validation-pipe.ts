@@ -1,6 +1,7 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { nestsDeeperThan } from '../util/nesting';
 import { ApiError } from './api-error';
+import { CoreErrors } from './core-errors';
 
 export interface FieldError {
   field: string;
@@ -23,8 +24,7 @@ class DepthCheckedValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (nestsDeeperThan(value, MAX_BODY_DEPTH)) {
       throw new ApiError(
-        400,
-        'body_too_deep',
+        CoreErrors.body_too_deep,
         `Input must not nest deeper than ${MAX_BODY_DEPTH} levels`,
       );
     }
@@ -41,7 +41,7 @@ export function createValidationPipe(): ValidationPipe {
     exceptionFactory: (errors) => {
       const details = flatten(errors);
       const names = details.map((d) => d.field).join(', ');
-      return new ApiError(400, 'validation_failed', `Invalid fields: ${names}`, details);
+      return new ApiError(CoreErrors.validation_failed, `Invalid fields: ${names}`, details);
     },
   });
 }

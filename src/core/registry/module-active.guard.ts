@@ -2,6 +2,7 @@ import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/
 import { Reflector } from '@nestjs/core';
 import { ApiError } from '../errors/api-error';
 import { ModuleRegistry } from './module-registry.service';
+import { CoreErrors } from '../errors/core-errors';
 
 const OWNING_MODULE = 'vx11:module';
 
@@ -25,8 +26,7 @@ export class ModuleActiveGuard implements CanActivate {
     ]);
     if (owner === undefined || this.registry.isActive(owner)) return true;
     throw new ApiError(
-      503,
-      'module_dormant',
+      CoreErrors.module_dormant,
       `Module ${owner} is ${this.registry.state(owner)}`,
       undefined,
       {
