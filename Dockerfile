@@ -6,6 +6,13 @@
 #     -e REDIS_URL=redis://redis:6379 -e VX11_TOKEN=... \
 #     --stop-timeout 30 vx11
 #
+# The one-file variant (issue 19): the single executable, on plain Debian (no Node, no
+# node_modules in the image):
+#
+#   docker build --target binary -t vx11:binary .
+#   docker run -d --name vx11 -p 8000:8000 -v vx11-data:/var/lib/vx11/data \
+#     -v vx11-logs:/var/lib/vx11/logs -e REDIS_URL=redis://redis:6379 --stop-timeout 30 vx11:binary
+#
 # Notes:
 # - Auth mode stays "token". Without VX11_TOKEN a token is generated into /app/data/.vx11_token
 #   (keep /app/data on a volume or it changes with every new container).
@@ -29,9 +36,43 @@ RUN npm install --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY migrations ./migrations
-RUN npm run build \
-    && npm prune --omit=dev \
+RUN npm run build
+
+# ---- the single executable (`npm run release`; needs the dev dependencies esbuild, postject) --
+FROM builder AS release-builder
+COPY config ./config
+COPY scripts ./scripts
+RUN node scripts/release.js --no-build
+
+# ---- runtime dependencies only ---------------------------------------------------------------
+FROM builder AS pruned
+RUN npm prune --omit=dev \
     && npm cache clean --force
+
+# ---- binary: the single executable alone (`docker build --target binary`) --------------------
+# Same Debian as the builder, so the embedded Node and better-sqlite3's addon match its libc.
+FROM debian:bookworm-slim AS binary
+
+ENV NODE_ENV=production \
+    VX11_HOST=0.0.0.0 \
+    VX11_PORT=8000
+
+# The binary carries config defaults, migrations and the console; it writes its data and logs
+# under the working directory (data/.cache holds the files it extracts once: addon, console).
+COPY --from=release-builder /app/release/vx11-linux-x64 /usr/local/bin/vx11
+RUN useradd --system --home-dir /var/lib/vx11 --shell /usr/sbin/nologin vx11 \
+    && install -d -o vx11 -g vx11 -m 0750 /var/lib/vx11 /var/lib/vx11/data /var/lib/vx11/logs
+
+WORKDIR /var/lib/vx11
+USER vx11
+EXPOSE 8000
+
+# No node and no curl here: bash's /dev/tcp asks /health on the loopback.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+    CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${VX11_PORT:-8000} && printf 'GET /health HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && head -n1 <&3 | grep -q ' 200 '"]
+
+# `docker exec vx11 vx11 status` (or backup, …) runs the CLI from the same binary.
+CMD ["vx11"]
 
 # ---- runtime ---------------------------------------------------------------------------------
 FROM node:20-bookworm-slim AS runtime
@@ -43,10 +84,10 @@ ENV NODE_ENV=production \
 WORKDIR /app
 
 # Code stays owned by root (read-only for the app); only data/ and logs/ belong to `node`.
-COPY --from=builder /app/node_modules ./node_modules
-COPY --from=builder /app/dist ./dist
+COPY --from=pruned /app/node_modules ./node_modules
+COPY --from=pruned /app/dist ./dist
 # The operator console: static files served from their source folder (no build step).
-COPY --from=builder /app/src/modules/operator/console ./src/modules/operator/console
+COPY --from=pruned /app/src/modules/operator/console ./src/modules/operator/console
 COPY config ./config
 COPY package.json ./
 

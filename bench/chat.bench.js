@@ -3,36 +3,39 @@
 /**
  * Chat benchmark: what a chat round trip through VX11 costs (switch active, an OpenAI-compatible
  * provider that answers at once) over calling that same provider directly, sequentially and at
- * 32 concurrent (CONTRACT §4).
+ * 32 concurrent (CONTRACT §4), with the server's CPU time per chat and its memory.
  *
- * Starts two child processes on 127.0.0.1 (ephemeral ports): a fake provider (this same file
- * run with --fake-provider; raw node:http answering `POST /v1/chat/completions` at once with a
- * fixed small completion and usage), and VX11 from dist/ (built first if dist/src/main.js is
- * missing) with a throw-away data/logs dir and a VX11_CONFIG_FILE naming the fake provider as
- * its only switch-tier provider (no daily budget) and a chat rate limit too high to interfere.
- * Then it opens a window on switch (`POST /madre/power/window/open`, ttl_sec 3600), checks that
- * one `POST /operator/api/chat` answers with `fallback_source: "switch"`, and measures:
+ * Starts two child processes on 127.0.0.1 (ephemeral ports): the fake provider
+ * (bench/support/fake-provider.js: answers `POST /v1/chat/completions` at once with a fixed
+ * small completion and usage), and VX11 from dist/ (built first if dist/src/main.js is missing;
+ * BENCH_DIST_DIR names another build) with a throw-away data/logs dir, log level info (stdout
+ * in a file, as deployed) and a VX11_CONFIG_FILE naming the fake provider as its only
+ * switch-tier provider and a chat rate limit too high to interfere. It opens a window on switch
+ * (`POST /madre/power/window/open`, ttl_sec 3600) and checks that one `POST /operator/api/chat`
+ * answers with `fallback_source: "switch"`. `rss_idle_mb` is read then (after 2 s of quiet).
+ * Then BENCH_ROUNDS rounds (default 3, each once the load average is below 1, bounded):
  *
- *   - concurrency 1: 200 warm-up + 2,000 sequential requests over one keep-alive connection,
- *     first straight to the provider (`POST /v1/chat/completions` with the body VX11 sends),
- *     then through VX11 (`POST /operator/api/chat` `{"message":"hello"}`, no session_id, so
- *     each chat is its own session). Timed one by one with performance.now(); added latency =
- *     VX11 percentile − direct percentile (p50 and p99).
- *   - concurrency 32: autocannon, 32 connections, 2 s warm-up + 8 s measured, against the
- *     provider directly and against VX11 chat. Added latency = VX11 − direct autocannon
- *     percentile (whole milliseconds).
+ *   - concurrency 1: warm-up + 200 × BENCH_SECONDS sequential requests over one keep-alive
+ *     connection, first straight to the provider (the body VX11 sends), then through VX11
+ *     (`POST /operator/api/chat` `{"message":"hello"}`, no session_id, so each chat is its own
+ *     session). Timed one by one; added latency = VX11 percentile − direct percentile.
+ *   - concurrency 32: autocannon, 32 connections, warm-up + BENCH_SECONDS s, against the
+ *     provider directly and against VX11 chat; chats/s = VX11's average req/s. Over VX11's
+ *     measured run, the server's user+system CPU time (/proc/<pid>/stat) ÷ chats answered is
+ *     `cpu_ms_per_chat`; its RSS right after the run is `rss_after_mb` (the largest of the rounds).
  *
- * Which tier answered is checked from each sequential answer's `fallback_source` and, for the
- * concurrent runs, from the `vx11_chat_total{fallback_source=…}` counters of GET /metrics read
- * around the measured run (cross-checked against the calls the fake provider counted). Both
- * servers get SIGTERM at the end, also on error; the Redis keys under this run's queue prefix
- * are then deleted (best effort).
+ * Every chat is persisted (user message, answer, usage) and its chat.completed event written
+ * to the ledger as in production: nothing is switched off for the bench. Which tier answered
+ * is checked from each sequential answer's `fallback_source` and, for the concurrent runs, from
+ * the `vx11_chat_total{fallback_source=…}` counters of GET /metrics. The Redis keys under this
+ * run's queue prefix are deleted at the end (best effort).
  *
- * Human-readable lines go to stdout; the servers' own output goes to stderr, prefixed. The last
- * stdout line is one JSON object (the unsuffixed figures are at 32 concurrent):
+ * Human-readable lines on stdout, the servers' own output on stderr, prefixed; then one JSON
+ * line per figure with its goal, and last one JSON object (medians of the rounds):
  *   {"bench":"chat","p50_added_ms_c1":…,"p99_added_ms_c1":…,"p50_added_ms":…,"p99_added_ms":…,
- *    "rps":…,"direct_rps":…}
- * Goals (printed, not asserted): sequential p50 added ≤ 2 ms; ≥ 1,500 chats/s at 32 concurrent.
+ *    "rps":…,"direct_rps":…,"cpu_ms_per_chat":…,"rss_idle_mb":…,"rss_after_mb":…,…}
+ * Goals (printed, not asserted): added p50 ≤ 1.0 ms and p99 ≤ 4 ms sequentially; ≥ 1,500
+ * chats/s at 32 concurrent; CPU ≤ 0.7 ms per chat; RSS ≤ 100 MB idle, ≤ 250 MB after c=32.
  * Exits non-zero when a server cannot start, switch does not answer the first chat, or in any
  * run more than 1% of the requests failed or more than 1% of the chats were not answered by
  * switch.
@@ -55,6 +58,18 @@ const {
   stopAndReport,
 } = require('./support/child-server');
 const { cannon, stopCurrentRun, percentile, round, fmt, ms, sleep } = require('./support/measure');
+const { FAKE_PROVIDER } = require('./support/fake-provider');
+const { dropQueueKeys } = require('./support/redis-keys');
+const {
+  ROUNDS,
+  SECONDS,
+  WARMUP_SECONDS,
+  inRounds,
+  figureLine,
+  procUsage,
+  mb,
+  vx11NodeArgs,
+} = require('./support/rounds');
 
 /** Set by SIGINT/SIGTERM: stop measuring and clean up. */
 let interrupted = false;
@@ -62,17 +77,23 @@ let interrupted = false;
 const PROVIDER_NAME = 'bench-fake';
 const PROVIDER_MODEL = 'bench-fake-model';
 const MESSAGE = 'hello';
-const SEQ_WARMUP = 200;
-const SEQ_REQUESTS = 2000;
+const SEQ_REQUESTS = Math.round(200 * SECONDS);
+const SEQ_WARMUP = Math.round(SEQ_REQUESTS / 10);
 const CONNECTIONS = 32;
-const WARMUP_S = 2;
-const DURATION_S = 8;
+const WARMUP_S = WARMUP_SECONDS;
+const DURATION_S = SECONDS;
 const MAX_FAILURE_RATIO = 0.01; // failed requests, and chats not answered by switch
 const REQUEST_TIMEOUT_MS = 10_000;
 const READY_TIMEOUT_MS = 10_000; // for Redis to be reported up
 const TOKEN_HEADER = 'X-VX11-Token';
-const GOAL_P50_ADDED_C1_MS = 2;
-const GOAL_RPS = 1500;
+const GOALS = {
+  p50_added_ms_c1: ['<=', 1.0],
+  p99_added_ms_c1: ['<=', 4],
+  rps: ['>=', 1500],
+  cpu_ms_per_chat: ['<=', 0.7],
+  rss_idle_mb: ['<=', 100],
+  rss_after_mb: ['<=', 250],
+};
 
 /** The body VX11 sends its provider for `{"message":"hello"}` (hermes/openai-client.ts). */
 const DIRECT_BODY = JSON.stringify({
@@ -80,80 +101,6 @@ const DIRECT_BODY = JSON.stringify({
   messages: [{ role: 'user', content: MESSAGE }],
 });
 const CHAT_BODY = JSON.stringify({ message: MESSAGE });
-
-// ---------------------------------------------------------------------------------------------
-// The fake provider, run in its own process: answers at once, counts its completions.
-
-function runFakeProvider() {
-  let calls = 0;
-  const completion = (model) =>
-    JSON.stringify({
-      id: `cmpl-${calls}`,
-      object: 'chat.completion',
-      created: Math.floor(Date.now() / 1000),
-      model,
-      choices: [
-        {
-          index: 0,
-          message: { role: 'assistant', content: 'Hello from the bench provider.' },
-          finish_reason: 'stop',
-        },
-      ],
-      usage: { prompt_tokens: 5, completion_tokens: 7, total_tokens: 12 },
-    });
-  const send = (res, status, text) => {
-    res.writeHead(status, {
-      'content-type': 'application/json',
-      'content-length': Buffer.byteLength(text),
-    });
-    res.end(text);
-  };
-
-  const server = http.createServer((req, res) => {
-    const chunks = [];
-    req.on('data', (chunk) => chunks.push(chunk));
-    req.on('end', () => {
-      if (req.method === 'GET' && req.url === '/calls') {
-        return send(res, 200, JSON.stringify({ calls }));
-      }
-      if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
-        return send(res, 404, JSON.stringify({ error: { message: 'not found' } }));
-      }
-      let request;
-      try {
-        request = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      } catch {
-        request = undefined;
-      }
-      if (!request || !Array.isArray(request.messages) || request.messages.length === 0) {
-        return send(res, 400, JSON.stringify({ error: { message: 'messages[] is required' } }));
-      }
-      calls += 1;
-      send(res, 200, completion(typeof request.model === 'string' ? request.model : 'fake'));
-    });
-  });
-  // Longer than any client's idle keep-alive, so no request races a server-side close.
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  server.listen(0, HOST, () => {
-    const { port } = server.address();
-    const msg = `fake provider listening on http://${HOST}:${port}`;
-    console.error(JSON.stringify({ level: 'info', msg, port }));
-  });
-  server.on('error', (err) => {
-    console.error(`fake provider failed: ${err.message}`);
-    process.exit(1);
-  });
-  let closing = false;
-  const stop = () => {
-    if (closing) return;
-    closing = true;
-    server.closeAllConnections();
-    server.close(() => process.exit(0));
-  };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
-}
 
 // ---------------------------------------------------------------------------------------------
 // Requests.
@@ -414,121 +361,127 @@ async function main() {
   ensureBuilt();
   const tmp = mkdtempSync(join(tmpdir(), 'vx11-bench-'));
   const { env: vx11Env, token } = benchEnv(tmp);
+  vx11Env.VX11_LOG_LEVEL = 'info'; // as deployed: a request line per chat
   const prefix = vx11Env.VX11_QUEUE_PREFIX;
 
   const servers = [];
   try {
     say(
-      `chat bench: ${fmt(SEQ_REQUESTS)} sequential requests after ${SEQ_WARMUP} warm-up, then` +
-        ` ${CONNECTIONS} connections for ${WARMUP_S} s warm-up + ${DURATION_S} s per run` +
-        ` (node ${process.version}, data in ${tmp})`,
+      `chat bench: ${ROUNDS} rounds of ${fmt(SEQ_REQUESTS)} sequential requests after` +
+        ` ${SEQ_WARMUP} warm-up, then ${CONNECTIONS} connections for ${WARMUP_S} s warm-up +` +
+        ` ${DURATION_S} s per run (node ${process.version}, data in ${tmp})`,
     );
-    const provider = await startServer(
-      'provider',
-      [module.filename, '--fake-provider'],
-      cleanEnv(),
-    );
+    const provider = await startServer('provider', [FAKE_PROVIDER], cleanEnv());
     servers.push(provider);
 
     const configFile = join(tmp, 'providers.json');
-    writeFileSync(
-      configFile,
-      JSON.stringify({
-        providers: [
-          {
-            name: PROVIDER_NAME,
-            tier: 'switch',
-            base_url: `http://${HOST}:${provider.port}/v1`,
-            model: PROVIDER_MODEL,
-          },
-        ],
-        chat: {
-          rateLimit: 1_000_000,
-          clientRateLimit: 1_000_000,
-          rateWindowSec: 60,
-          maxMessageChars: 4000,
-        },
-      }),
+    writeFileSync(configFile, JSON.stringify(benchConfig(provider.port)));
+    const vx11 = await startServer(
+      'vx11',
+      [...vx11NodeArgs('chat'), MAIN],
+      { ...vx11Env, VX11_CONFIG_FILE: configFile },
+      { stdoutFile: join(tmp, 'vx11-stdout.log') },
     );
-    const vx11 = await startServer('vx11', [MAIN], { ...vx11Env, VX11_CONFIG_FILE: configFile });
     servers.push(vx11);
     say(`fake provider on http://${HOST}:${provider.port}/v1, VX11 on http://${HOST}:${vx11.port}`);
 
     await waitForDependencies(vx11.port, token);
     await activateSwitch(vx11.port, token);
     const auth = { [TOKEN_HEADER]: token };
+    await sleep(2000); // let boot work (window recovery, first samples) settle
+    const idle = procUsage(vx11.child.pid);
+    const rssIdle = idle ? mb(idle.rssBytes) : null;
+    say(`VX11 RSS idle (switch active, nothing served but one chat): ${rssIdle} MB`);
 
-    // Concurrency 1.
-    say(`concurrency 1 (one keep-alive connection, ${fmt(SEQ_REQUESTS)} timed requests each):`);
-    const seqDirect = await sequential(
-      'direct POST /v1/chat/completions',
-      provider.port,
-      '/v1/chat/completions',
-      DIRECT_BODY,
-      {},
-      () => undefined,
-    );
-    const seqVx11 = await sequential(
-      'VX11 POST /operator/api/chat',
-      vx11.port,
-      '/operator/api/chat',
-      CHAT_BODY,
-      auth,
-      (res) => (res.json && res.json.fallback_source) || 'unreadable',
-    );
-    const addedP50C1 = seqVx11.stats.p50 - seqDirect.stats.p50;
-    const addedP99C1 = seqVx11.stats.p99 - seqDirect.stats.p99;
-    say(
-      `  added by VX11: p50 ${ms(addedP50C1)}  p99 ${ms(addedP99C1)}` +
-        `  (goal: p50 added ≤ ${GOAL_P50_ADDED_C1_MS} ms)`,
-    );
+    const checks = [];
+    let rssAfterMax = null;
+    const { figures, busy } = await inRounds(
+      'chat',
+      async () => {
+        say(
+          `  concurrency 1 (one keep-alive connection, ${fmt(SEQ_REQUESTS)} timed requests each):`,
+        );
+        const seqDirect = await sequential(
+          'direct POST /v1/chat/completions',
+          provider.port,
+          '/v1/chat/completions',
+          DIRECT_BODY,
+          {},
+          () => undefined,
+        );
+        const seqVx11 = await sequential(
+          'VX11 POST /operator/api/chat',
+          vx11.port,
+          '/operator/api/chat',
+          CHAT_BODY,
+          auth,
+          (res) => (res.json && res.json.fallback_source) || 'unreadable',
+        );
+        const addedP50C1 = seqVx11.stats.p50 - seqDirect.stats.p50;
+        const addedP99C1 = seqVx11.stats.p99 - seqDirect.stats.p99;
+        say(`    added by VX11: p50 ${ms(addedP50C1)}  p99 ${ms(addedP99C1)}`);
 
-    // Concurrency 32.
-    say(`concurrency ${CONNECTIONS} (autocannon; latencies in whole ms):`);
-    const parDirect = await concurrent(
-      'direct POST /v1/chat/completions',
-      `http://${HOST}:${provider.port}/v1/chat/completions`,
-      DIRECT_BODY,
-      {},
-      async () => ({ calls: await providerCalls(provider.port) }),
-    );
-    const parVx11 = await concurrent(
-      'VX11 POST /operator/api/chat',
-      `http://${HOST}:${vx11.port}/operator/api/chat`,
-      CHAT_BODY,
-      auth,
-      async () => ({
-        calls: await providerCalls(provider.port),
-        chats: await chatCounters(vx11.port, token),
-      }),
-    );
-    const split = counterDiff(parVx11.before.chats, parVx11.after.chats);
-    const switchCalls = parVx11.after.calls - parVx11.before.calls;
-    say(
-      `  VX11 chats by fallback_source (GET /metrics, measured run): ${splitText(split)};` +
-        ` meanwhile the fake provider answered ${fmt(switchCalls)} calls` +
-        ` and autocannon counted ${fmt(parVx11.completed)} responses`,
-    );
-    const p50Added = parVx11.result.latency.p50 - parDirect.result.latency.p50;
-    const p99Added = parVx11.result.latency.p99 - parDirect.result.latency.p99;
-    const rps = parVx11.result.requests.average;
-    const directRps = parDirect.result.requests.average;
-    say(
-      `  added by VX11: p50 ${ms(p50Added)}  p99 ${ms(p99Added)};` +
-        ` ${fmt(rps)} chats/s vs ${fmt(directRps)} direct req/s (goal: ≥ ${fmt(GOAL_RPS)} chats/s)`,
-    );
+        say(`  concurrency ${CONNECTIONS} (autocannon; latencies in whole ms):`);
+        const parDirect = await concurrent(
+          'direct POST /v1/chat/completions',
+          `http://${HOST}:${provider.port}/v1/chat/completions`,
+          DIRECT_BODY,
+          {},
+          async () => ({ calls: await providerCalls(provider.port) }),
+        );
+        const parVx11 = await concurrent(
+          'VX11 POST /operator/api/chat',
+          `http://${HOST}:${vx11.port}/operator/api/chat`,
+          CHAT_BODY,
+          auth,
+          async () => ({
+            calls: await providerCalls(provider.port),
+            chats: await chatCounters(vx11.port, token),
+            usage: procUsage(vx11.child.pid),
+          }),
+        );
+        const split = counterDiff(parVx11.before.chats, parVx11.after.chats);
+        const switchCalls = parVx11.after.calls - parVx11.before.calls;
+        const { usage: u0 } = parVx11.before;
+        const { usage: u1 } = parVx11.after;
+        const cpuMsPerChat =
+          u0 && u1 && parVx11.completed > 0
+            ? ((u1.cpuS - u0.cpuS) * 1000) / parVx11.completed
+            : null;
+        const rssAfter = u1 ? mb(u1.rssBytes) : null;
+        if (rssAfter !== null) rssAfterMax = Math.max(rssAfterMax ?? 0, rssAfter);
+        say(
+          `    VX11 chats by fallback_source (GET /metrics, measured run): ${splitText(split)};` +
+            ` the fake provider answered ${fmt(switchCalls)} calls, autocannon counted` +
+            ` ${fmt(parVx11.completed)} responses; server CPU ${ms(cpuMsPerChat)} per chat,` +
+            ` RSS ${rssAfter} MB`,
+        );
 
-    // Checks.
-    const c1Tier = notSwitch(seqVx11.sources);
-    const c32Tier = notSwitch(split);
-    const checks = [
-      withinLimit('direct c1', seqDirect.failures, seqDirect.attempts, FAILED),
-      withinLimit('VX11 c1', seqVx11.failures, seqVx11.attempts, FAILED),
-      withinLimit('VX11 c1', c1Tier.other, c1Tier.total, NOT_SWITCH),
-      withinLimit(`direct c${CONNECTIONS}`, parDirect.failures, parDirect.attempts, FAILED),
-      withinLimit(`VX11 c${CONNECTIONS}`, parVx11.failures, parVx11.attempts, FAILED),
-      withinLimit(`VX11 c${CONNECTIONS}`, c32Tier.other, c32Tier.total, NOT_SWITCH),
-    ];
+        const c1Tier = notSwitch(seqVx11.sources);
+        const c32Tier = notSwitch(split);
+        checks.push(
+          withinLimit('direct c1', seqDirect.failures, seqDirect.attempts, FAILED),
+          withinLimit('VX11 c1', seqVx11.failures, seqVx11.attempts, FAILED),
+          withinLimit('VX11 c1', c1Tier.other, c1Tier.total, NOT_SWITCH),
+          withinLimit(`direct c${CONNECTIONS}`, parDirect.failures, parDirect.attempts, FAILED),
+          withinLimit(`VX11 c${CONNECTIONS}`, parVx11.failures, parVx11.attempts, FAILED),
+          withinLimit(`VX11 c${CONNECTIONS}`, c32Tier.other, c32Tier.total, NOT_SWITCH),
+        );
+        return {
+          p50_added_ms_c1: addedP50C1,
+          p99_added_ms_c1: addedP99C1,
+          p50_added_ms: parVx11.result.latency.p50 - parDirect.result.latency.p50,
+          p99_added_ms: parVx11.result.latency.p99 - parDirect.result.latency.p99,
+          rps: parVx11.result.requests.average,
+          direct_rps: parDirect.result.requests.average,
+          cpu_ms_per_chat: cpuMsPerChat,
+          p50_ms_c1: seqVx11.stats.p50,
+          direct_p50_ms_c1: seqDirect.stats.p50,
+          rss_after_mb: rssAfter,
+        };
+      },
+      () => interrupted,
+    );
     const ok = checks.every(Boolean);
     say(
       ok
@@ -536,14 +489,32 @@ async function main() {
         : 'chat bench: FAILED, too many failed requests or chats not answered by switch (see above)',
     );
 
+    const m = (key) => figures[key].median;
+    const line = (key, value, digits = 2) =>
+      figureLine('chat', key, value, GOALS[key], figures[key] && figures[key].rounds, digits);
+    line('p50_added_ms_c1', m('p50_added_ms_c1'));
+    line('p99_added_ms_c1', m('p99_added_ms_c1'));
+    line('rps', m('rps'), 0);
+    line('cpu_ms_per_chat', m('cpu_ms_per_chat'), 3);
+    line('rss_idle_mb', rssIdle, 1);
+    line('rss_after_mb', rssAfterMax, 1);
+    line('direct_rps', m('direct_rps'), 0);
+
     const summary = {
       bench: 'chat',
-      p50_added_ms_c1: round(addedP50C1, 2),
-      p99_added_ms_c1: round(addedP99C1, 2),
-      p50_added_ms: round(p50Added, 2),
-      p99_added_ms: round(p99Added, 2),
-      rps: round(rps, 2),
-      direct_rps: round(directRps, 2),
+      p50_added_ms_c1: round(m('p50_added_ms_c1'), 2),
+      p99_added_ms_c1: round(m('p99_added_ms_c1'), 2),
+      p50_added_ms: round(m('p50_added_ms'), 2),
+      p99_added_ms: round(m('p99_added_ms'), 2),
+      rps: round(m('rps'), 2),
+      direct_rps: round(m('direct_rps'), 2),
+      cpu_ms_per_chat: round(m('cpu_ms_per_chat'), 3),
+      rss_idle_mb: rssIdle,
+      rss_after_mb: rssAfterMax,
+      p50_ms_c1: round(m('p50_ms_c1'), 2),
+      direct_p50_ms_c1: round(m('direct_p50_ms_c1'), 2),
+      rounds: ROUNDS,
+      busy,
     };
     await stopAll(servers);
     await dropQueueKeys(prefix);
@@ -558,6 +529,26 @@ async function main() {
   }
 }
 
+/** The fake provider as the only switch-tier provider; rate limits out of the way. */
+function benchConfig(providerPort) {
+  return {
+    providers: [
+      {
+        name: PROVIDER_NAME,
+        tier: 'switch',
+        base_url: `http://${HOST}:${providerPort}/v1`,
+        model: PROVIDER_MODEL,
+      },
+    ],
+    chat: {
+      rateLimit: 1_000_000,
+      clientRateLimit: 1_000_000,
+      rateWindowSec: 60,
+      maxMessageChars: 4000,
+    },
+  };
+}
+
 async function stopAll(servers) {
   while (servers.length > 0) {
     const server = servers.pop(); // VX11 first, while its provider still answers
@@ -565,50 +556,14 @@ async function stopAll(servers) {
   }
 }
 
-/**
- * Best effort: deletes this run's BullMQ jobs and rate-limit counters (`<prefix>:*`, a prefix
- * unique to the run) so thousands of chats leave nothing behind in the shared Redis.
- */
-let keysDropped = false;
-async function dropQueueKeys(prefix) {
-  if (keysDropped || !prefix) return;
-  keysDropped = true;
-  const Redis = require('ioredis');
-  const redis = new Redis({
-    host: HOST,
-    port: 6379,
-    lazyConnect: true,
-    maxRetriesPerRequest: 1,
-    retryStrategy: () => null,
-  });
-  redis.on('error', () => undefined);
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.unlink(...keys);
-    } while (cursor !== '0');
-  } catch (err) {
-    say(`note: could not delete the Redis keys under ${prefix}: (${err.message})`);
-  } finally {
-    redis.disconnect();
-  }
-}
-
 // Last, so that every top-level binding above is initialized before main() touches it.
-if (process.argv[2] === '--fake-provider') {
-  runFakeProvider();
-} else {
-  main().then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err) => {
-      const detail = interrupted ? 'interrupted' : err && err.stack ? err.stack : err;
-      console.error(`chat bench failed: ${detail}`);
-      process.exitCode = 1;
-    },
-  );
-}
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    const detail = interrupted ? 'interrupted' : err && err.stack ? err.stack : err;
+    console.error(`chat bench failed: ${detail}`);
+    process.exitCode = 1;
+  },
+);

@@ -4,21 +4,26 @@
  * Events benchmark: ingest throughput with live subscribers attached, and whether every
  * accepted event reaches every subscriber (CONTRACT §6; goal: ≥ 5,000 events/s, all delivered).
  *
- * Starts VX11 from dist/ (built first if dist/src/main.js is missing) on 127.0.0.1 with an
- * ephemeral port and a throw-away data/logs dir, then:
- *   1. connects 50 WebSocket clients to /ws (token header), each subscribed to the bench type;
- *   2. warms up for 2 s with autocannon posting a type nobody subscribed to;
- *   3. loads POST /events/ingest for 10 s at 50 connections with a small canonical event
- *      (switch.tension.updated), counting the events each subscriber receives;
- *   4. counts the bench events stored in the ledger once it stops growing (paging
- *      GET /operator/api/events), waits (bounded) until every subscriber has them all, and
- *      verifies the chain.
- * expected = stored events × subscribers; delivered = events received over all subscribers.
- * Every subscriber must also see ledger ids strictly increasing (no duplicate, no reordering).
+ * Starts VX11 from dist/ (built first if dist/src/main.js is missing; BENCH_DIST_DIR names
+ * another build) on 127.0.0.1 with an ephemeral port, a throw-away data/logs dir and log level
+ * info (stdout in a file, as deployed), connects 50 WebSocket clients to /ws (token header),
+ * each subscribed to the bench type, then BENCH_ROUNDS times (default 3, each once the load
+ * average is below 1, bounded):
+ *   1. warms up with autocannon posting a type nobody subscribed to (BENCH_SECONDS/3 s);
+ *   2. loads POST /events/ingest for BENCH_SECONDS s at 50 connections with a small canonical
+ *      event (switch.tension.updated), counting the events each subscriber receives and the
+ *      server's CPU time (/proc/<pid>/stat);
+ *   3. counts the bench events stored in the ledger once it stops growing (paging
+ *      GET /operator/api/events), waits (bounded) until every subscriber has them all.
+ * expected = events stored in the round × subscribers; delivered = events received over all
+ * subscribers in the round. Every subscriber must also see ledger ids strictly increasing (no
+ * duplicate, no reordering). At the end the chain is verified (GET /events/ledger/verify).
+ * cpu_us_per_event = server CPU time over the measured run ÷ events answered 2xx.
  *
- * Human-readable lines go to stdout, the app's own output to stderr (prefixed). The last stdout
- * line is one JSON object:
- *   {"bench":"events","ingest_rps":…,"p99_ms":…,"delivered":…,"expected":…}
+ * Human-readable lines go to stdout, the app's own output to stderr (prefixed). Then one JSON
+ * line per figure with its goal, and last one JSON object (medians of the rounds; delivered and
+ * expected summed over them):
+ *   {"bench":"events","ingest_rps":…,"p99_ms":…,"delivered":…,"expected":…,"ledger_ok":…,…}
  * Exits non-zero when the app cannot start, more than 1% of the requests failed, an event was
  * not delivered to every subscriber, or the ledger does not verify. The goal is printed only.
  */
@@ -39,14 +44,23 @@ const {
   stopAndReport,
 } = require('./support/child-server');
 const { cannon, stopCurrentRun, round, fmt } = require('./support/measure');
+const {
+  ROUNDS,
+  SECONDS,
+  WARMUP_SECONDS,
+  inRounds,
+  figureLine,
+  procUsage,
+  vx11NodeArgs,
+} = require('./support/rounds');
 
 /** Set by SIGINT/SIGTERM: stop measuring and clean up. */
 let interrupted = false;
 
 const SUBSCRIBERS = 50;
 const CONNECTIONS = 50;
-const WARMUP_S = 2;
-const DURATION_S = 10;
+const WARMUP_S = WARMUP_SECONDS;
+const DURATION_S = SECONDS;
 const MAX_FAILURE_RATIO = 0.01;
 const DELIVERY_TIMEOUT_MS = 15_000; // after the load, for the last frames to arrive
 const GOAL_RPS = 5000;
@@ -149,7 +163,7 @@ async function settledCount(port, token) {
 async function waitForDelivery(subs, expectedEach) {
   const deadline = Date.now() + DELIVERY_TIMEOUT_MS;
   while (Date.now() < deadline && !interrupted) {
-    if (subs.every((s) => s.received >= expectedEach || s.closed)) return;
+    if (subs.every((s, i) => s.received >= expectedEach[i] || s.closed)) return;
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -180,69 +194,131 @@ async function main() {
       `events bench: ${SUBSCRIBERS} WebSocket subscribers, POST /events/ingest at ${CONNECTIONS}` +
         ` connections, ${WARMUP_S} s warm-up + ${DURATION_S} s (node ${process.version}, data in ${tmp})`,
     );
-    server = await startServer('vx11', [MAIN], env);
+    server = await startServer('vx11', [...vx11NodeArgs('events'), MAIN], env, {
+      stdoutFile: join(tmp, 'vx11-stdout.log'),
+    });
     const port = server.port;
+    const pid = server.child.pid;
     say(`VX11 on http://${HOST}:${port}`);
 
     for (let i = 0; i < SUBSCRIBERS; i += 1) subs.push(await subscribe(port, token));
     say(`  ${subs.length} subscribers connected to /ws?types=${BENCH_TYPE}`);
 
-    await ingestLoad(port, token, WARMUP_TYPE, WARMUP_S);
-    if (interrupted) throw new Error('interrupted');
-    const r = await ingestLoad(port, token, BENCH_TYPE, DURATION_S);
-    if (interrupted) throw new Error('interrupted');
+    let ok = true;
+    let storedSoFar = 0;
+    let deliveredTotal = 0;
+    let expectedTotal = 0;
+    const { figures, busy } = await inRounds(
+      'events',
+      async () => {
+        await ingestLoad(port, token, WARMUP_TYPE, WARMUP_S);
+        if (interrupted) throw new Error('interrupted');
+        const receivedBefore = subs.map((s) => s.received);
+        const cpuBefore = procUsage(pid);
+        const r = await ingestLoad(port, token, BENCH_TYPE, DURATION_S);
+        const cpuAfter = procUsage(pid);
+        if (interrupted) throw new Error('interrupted');
 
-    const accepted = r['2xx'];
-    const failures = r.non2xx + r.errors;
-    const attempts = r.requests.total + r.errors;
-    const failureRatio = attempts > 0 ? failures / attempts : 1;
-    const stored = await settledCount(port, token);
-    await waitForDelivery(subs, stored);
-    const expected = stored * SUBSCRIBERS;
-    const delivered = subs.reduce((sum, s) => sum + s.received, 0);
-    const disorder = subs.reduce((sum, s) => sum + s.disorder, 0);
-    const dropped = subs.filter((s) => s.closed).length;
+        const accepted = r['2xx'];
+        const failures = r.non2xx + r.errors;
+        const attempts = r.requests.total + r.errors;
+        const failureRatio = attempts > 0 ? failures / attempts : 1;
+        const storedNow = await settledCount(port, token);
+        const stored = storedNow - storedSoFar;
+        storedSoFar = storedNow;
+        const expectedEach = subs.map((_s, i) => receivedBefore[i] + stored);
+        await waitForDelivery(subs, expectedEach);
+        const expected = stored * SUBSCRIBERS;
+        const delivered = subs.reduce((sum, s, i) => sum + s.received - receivedBefore[i], 0);
+        const disorder = subs.reduce((sum, s) => sum + s.disorder, 0);
+        const dropped = subs.filter((s) => s.closed).length;
+        const cpuUs =
+          cpuBefore && cpuAfter && accepted > 0
+            ? ((cpuAfter.cpuS - cpuBefore.cpuS) * 1e6) / accepted
+            : null;
+        deliveredTotal += delivered;
+        expectedTotal += expected;
+
+        say(
+          `  ingest ${fmt(r.requests.average)} events/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms` +
+            `  max ${r.latency.max} ms  accepted ${fmt(accepted)}  non-2xx ${fmt(r.non2xx)}` +
+            `  errors ${fmt(r.errors)} (timeouts ${fmt(r.timeouts)})  server CPU` +
+            ` ${cpuUs === null ? 'n/a' : cpuUs.toFixed(1)} µs per event`,
+        );
+        say(
+          `  stored ${fmt(stored)} bench events (${fmt(accepted)} answered 2xx; the difference is` +
+            ` requests in flight when the load stopped)`,
+        );
+        say(
+          `  delivered ${fmt(delivered)} of ${fmt(expected)} expected (${SUBSCRIBERS} × ${fmt(stored)})` +
+            `  out-of-order ${disorder}  subscribers dropped ${dropped}`,
+        );
+        ok =
+          ok &&
+          failureRatio <= MAX_FAILURE_RATIO &&
+          accepted > 0 &&
+          delivered === expected &&
+          disorder === 0 &&
+          dropped === 0;
+        return {
+          ingest_rps: r.requests.average,
+          p50_ms: r.latency.p50,
+          p99_ms: r.latency.p99,
+          cpu_us_per_event: cpuUs,
+          delivered_ratio: expected > 0 ? delivered / expected : 0,
+        };
+      },
+      () => interrupted,
+    );
     const verify = await getJson(port, '/events/ledger/verify', token);
-
-    say(
-      `  ingest ${fmt(r.requests.average)} events/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms` +
-        `  max ${r.latency.max} ms  accepted ${fmt(accepted)}  non-2xx ${fmt(r.non2xx)}` +
-        `  errors ${fmt(r.errors)} (timeouts ${fmt(r.timeouts)})`,
-    );
-    say(
-      `  stored ${fmt(stored)} bench events (${fmt(accepted)} answered 2xx; the difference is` +
-        ` requests in flight when the load stopped)`,
-    );
-    say(
-      `  delivered ${fmt(delivered)} of ${fmt(expected)} expected (${SUBSCRIBERS} × ${fmt(stored)})` +
-        `  out-of-order ${disorder}  subscribers dropped ${dropped}`,
-    );
     say(
       `  ledger verify: ok ${verify.ok}  length ${fmt(verify.length)}  first_bad_id ${verify.first_bad_id}`,
     );
-    const rps = r.requests.average;
-    say(
-      `  goal: ≥ ${fmt(GOAL_RPS)} events/s with every event delivered — ` +
-        (rps >= GOAL_RPS && delivered === expected ? 'met' : 'NOT met'),
+    ok = ok && verify.ok === true;
+    const m = (key) => figures[key].median;
+    figureLine(
+      'events',
+      'ingest_rps',
+      m('ingest_rps'),
+      ['>=', GOAL_RPS],
+      figures.ingest_rps.rounds,
+      0,
     );
-    const ok =
-      failureRatio <= MAX_FAILURE_RATIO &&
-      accepted > 0 &&
-      delivered === expected &&
-      disorder === 0 &&
-      verify.ok === true;
+    figureLine(
+      'events',
+      'delivered_ratio',
+      deliveredTotal / Math.max(1, expectedTotal),
+      ['>=', 1],
+      figures.delivered_ratio.rounds,
+      4,
+    );
+    figureLine(
+      'events',
+      'cpu_us_per_event',
+      m('cpu_us_per_event'),
+      undefined,
+      figures.cpu_us_per_event.rounds,
+      1,
+    );
+    figureLine('events', 'p99_ms', m('p99_ms'), undefined, figures.p99_ms.rounds, 0);
     say(
       ok
-        ? 'events bench: every stored event reached every subscriber'
+        ? 'events bench: every stored event reached every subscriber, the ledger verifies'
         : 'events bench: FAILED (see above)',
     );
 
     const summary = {
       bench: 'events',
-      ingest_rps: round(rps, 1),
-      p99_ms: r.latency.p99,
-      delivered,
-      expected,
+      ingest_rps: round(m('ingest_rps'), 1),
+      p50_ms: m('p50_ms'),
+      p99_ms: m('p99_ms'),
+      cpu_us_per_event: round(m('cpu_us_per_event'), 1),
+      delivered: deliveredTotal,
+      expected: expectedTotal,
+      ledger_ok: verify.ok === true,
+      subscribers: SUBSCRIBERS,
+      rounds: ROUNDS,
+      busy,
     };
     for (const s of subs) s.ws.terminate();
     await stopAndReport(server);

@@ -34,10 +34,10 @@ const {
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { performance } = require('node:perf_hooks');
-const { ROOT, say } = require('./support/child-server');
+const { DIST, ROOT, say } = require('./support/child-server');
 const { round } = require('./support/measure');
 
-const DSP = join(ROOT, 'dist', 'src', 'modules', 'shubniggurath', 'dsp');
+const DSP = join(DIST, 'src', 'modules', 'shubniggurath', 'dsp');
 const SAMPLE_RATE = 44100;
 const LONG_SEC = 180;
 const SHORT_SEC = 60;

@@ -12,9 +12,14 @@ import { EventEntity } from './modules/events/ledger/event.entity';
 import { LedgerAnchorEntity } from './modules/events/ledger/ledger-anchor.entity';
 import { MetricSampleEntity } from './modules/operator/metric-sample.entity';
 import { OperatorSettingEntity } from './modules/operator/operator-setting.entity';
+import { PlanEntity } from './modules/madre/intents/plan.entity';
+import { PlanStepEntity } from './modules/madre/intents/plan-step.entity';
 import { ShubJobEntity } from './modules/shubniggurath/shub-job.entity';
 import { SpawnerRunEntity } from './modules/spawner/spawner-run.entity';
 import { ModuleStateEntity } from './core/registry/module-state.entity';
+import { ActionPreviewEntity } from './modules/hormiguero/action-preview.entity';
+import { AntRunEntity } from './modules/hormiguero/ant-run.entity';
+import { FsBaselineEntity } from './modules/hormiguero/fs-baseline.entity';
 
 /**
  * Every TypeORM entity of VX11, for the users of dataSourceOptions outside Nest (the migration
@@ -40,4 +45,9 @@ export const ENTITIES = [
   MaintenanceRunEntity,
   SpawnerRunEntity,
   ShubJobEntity,
+  FsBaselineEntity,
+  ActionPreviewEntity,
+  AntRunEntity,
+  PlanEntity,
+  PlanStepEntity,
 ];

@@ -55,11 +55,15 @@ describe('switch, hermes and madre chat routes', () => {
         model: 'rt-model',
         api_key_env: 'VX11_PROVIDER_KEY_TEST_ENGINE',
         priority: 5,
+        cost_per_1k_tokens: 0.25,
+        max_concurrency: 2,
       })
       .expect(201);
     expect(created.body).toMatchObject({
       name: 'rt-engine',
       source: 'runtime',
+      cost_per_1k_tokens: 0.25,
+      max_concurrency: 2,
       api_key_env: 'VX11_PROVIDER_KEY_TEST_ENGINE',
       api_key_present: true,
     });

@@ -256,6 +256,30 @@ describe('chat with Redis unreachable', () => {
       expect(res.body).toMatchObject({ fallback_source: 'local_llm_degraded', degraded: true });
       expect(res.body.response).toContain('Redis down');
       await chat(t, 'again', 'same-session').expect(200);
+
+      // streamed too, on both APIs: the local tier's answer arrives in pieces, then ends cleanly
+      const streamed = await t
+        .http()
+        .post('/operator/api/chat')
+        .set(t.auth)
+        .send({ message: 'status', stream: true })
+        .expect(200);
+      expect(streamed.headers['content-type']).toContain('text/event-stream');
+      expect(streamed.headers['x-vx11-fallback-source']).toBe('local_llm_degraded');
+      expect(streamed.text).toMatch(/^event: start\n/);
+      expect(streamed.text).toContain('"delta":"Status: ');
+      expect(streamed.text).toMatch(
+        /event: done\ndata: \{.*"fallback_source":"local_llm_degraded"/,
+      );
+      const v1 = await t
+        .http()
+        .post('/v1/chat/completions')
+        .set('authorization', `Bearer ${t.config.token}`)
+        .send({ model: 'vx11-auto', stream: true, messages: [{ role: 'user', content: 'status' }] })
+        .expect(200);
+      expect(v1.text).toContain('"object":"chat.completion.chunk"');
+      expect(v1.text.trimEnd().endsWith('data: [DONE]')).toBe(true);
+      expect(fake.calls).toBe(0);
     } finally {
       await t.close();
       await fake.stop();

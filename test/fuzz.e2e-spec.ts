@@ -424,6 +424,18 @@ interface Verdict {
   why: string;
 }
 
+/** OpenAI's error shape, which the OpenAI-compatible API (/v1) answers so SDKs raise their classes. */
+function openAiShape(body: Record<string, unknown> | undefined): boolean {
+  const error = body?.error as Record<string, unknown> | null | undefined;
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof error.message === 'string' &&
+    typeof error.type === 'string' &&
+    typeof error.code === 'string'
+  );
+}
+
 /** What is wrong with one answer, if anything. */
 function judge(
   sample: string,
@@ -450,12 +462,13 @@ function judge(
   }
   if (status >= 400 && !head) {
     const oneShape =
-      body !== undefined &&
-      typeof body.error === 'string' &&
-      typeof body.message === 'string' &&
-      body.status_code === status &&
-      typeof body.correlation_id === 'string' &&
-      body.correlation_id.length > 0;
+      (/^[A-Z]+ \/v1(\/|\?| |$)/.test(sample) && openAiShape(body)) ||
+      (body !== undefined &&
+        typeof body.error === 'string' &&
+        typeof body.message === 'string' &&
+        body.status_code === status &&
+        typeof body.correlation_id === 'string' &&
+        body.correlation_id.length > 0);
     if (!oneShape)
       return {
         request: sample,

@@ -1,25 +1,14 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assertBuilt, ChildApp, childEnv, deleteQueueKeys, spawnApp } from './support/child-app';
+import { promtool } from './support/promtool';
 import { rawGet } from './support/raw-http';
 
 const TOKEN = 'metrics-test-token-0123456789abcdef';
-const PROMTOOL = process.env.PROMTOOL ?? '/usr/bin/promtool';
 
 /** `promtool check metrics` over `text`: its exit status and everything it printed. */
-function promtoolCheck(text: string): { status: number | null; output: string } {
-  if (!existsSync(PROMTOOL)) {
-    throw new Error(
-      `${PROMTOOL} is missing: install Prometheus' tools (\`sudo apt-get install prometheus\`; ` +
-        '.ci/run does) or point PROMTOOL at a promtool binary.',
-    );
-  }
-  const run = spawnSync(PROMTOOL, ['check', 'metrics'], { input: text, encoding: 'utf8' });
-  if (run.error) throw run.error;
-  return { status: run.status, output: `${run.stdout}${run.stderr}`.trim() };
-}
+const promtoolCheck = (text: string) => promtool(['check', 'metrics'], text);
 
 describe('GET /metrics of a running VX11', () => {
   let app: ChildApp;
@@ -53,6 +42,13 @@ describe('GET /metrics of a running VX11', () => {
     expect(scrape.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
     expect(scrape.text).toContain('vx11_http_request_duration_seconds_bucket');
     expect(scrape.text).toContain('vx11_nodejs_eventloop_lag_seconds');
+    // the operations kit's scrape-time gauges (deploy/prometheus/vx11-rules.yml alerts on them)
+    expect(scrape.text).toMatch(/^vx11_queue_jobs\{queue="switch",state="waiting"\} \d+$/m);
+    expect(scrape.text).toMatch(
+      /^vx11_module_state\{module="madre",category="core",state="active"\} 1$/m,
+    );
+    expect(scrape.text).toMatch(/^vx11_disk_free_bytes\{path="data"\} \d+/m);
+    expect(scrape.text).toMatch(/^vx11_ledger_verify_ok\{chain="events"\} 1$/m);
 
     expect(promtoolCheck(scrape.text)).toEqual({ status: 0, output: '' });
   });

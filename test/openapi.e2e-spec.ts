@@ -298,12 +298,14 @@ describe('OpenAPI document (GET /docs-json)', () => {
           body: [],
         });
       }
+      // the OpenAI-compatible API answers errors in OpenAI's shape, so SDKs raise their classes
+      const errorSchema = route.includes(' /v1/') ? 'OpenAiErrorDto' : 'ErrorBody';
       for (const status of statuses.filter((s) => /^[45]/.test(s))) {
         expect({
           route,
           status,
           schema: op.responses[status].content?.['application/json']?.schema,
-        }).toEqual({ route, status, schema: { $ref: '#/components/schemas/ErrorBody' } });
+        }).toEqual({ route, status, schema: { $ref: `#/components/schemas/${errorSchema}` } });
       }
     }
     // path parameters are declared

@@ -8,12 +8,21 @@
 
 const { spawn, spawnSync } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
-const { existsSync, readdirSync, statSync } = require('node:fs');
+const { closeSync, existsSync, openSync, readdirSync, statSync } = require('node:fs');
 const { join, resolve } = require('node:path');
 const readline = require('node:readline');
 
 const ROOT = resolve(__dirname, '..', '..');
-const MAIN = join(ROOT, 'dist', 'src', 'main.js');
+/**
+ * The compiled app: dist/ by default; BENCH_DIST_DIR names another tsc output dir (e.g.
+ * `npx tsc -p tsconfig.build.json --outDir test-artifacts/bench-dist`), so a bench can measure a
+ * build of its own while dist/ is being rebuilt by someone else. It must sit inside the project
+ * (node_modules and package.json are found by walking up from it).
+ */
+const DIST = process.env.BENCH_DIST_DIR
+  ? resolve(ROOT, process.env.BENCH_DIST_DIR)
+  : join(ROOT, 'dist');
+const MAIN = join(DIST, 'src', 'main.js');
 const HOST = '127.0.0.1'; // the only address a bench ever talks to
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 30_000; // VX11 allows itself 20 s (shutdownTimeoutMs) to drain
@@ -48,13 +57,19 @@ function listeningPort(line) {
   }
 }
 
-/** Spawns a server and resolves once it has printed its listening line (on stderr). */
-function startServer(name, args, env) {
+/**
+ * Spawns a server and resolves once it has printed its listening line (on stderr). With
+ * `stdoutFile`, the server's stdout (VX11's JSON log lines) goes straight to that file, as it
+ * would in production, instead of through this process.
+ */
+function startServer(name, args, env, { stdoutFile } = {}) {
+  const out = stdoutFile ? openSync(stdoutFile, 'a') : 'pipe';
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', out, 'pipe'],
   });
+  if (typeof out === 'number') closeSync(out);
   const server = { name, child, port: undefined, exited: false, exit: undefined };
   children.add(server);
   const exited = new Promise((resolveExit) => {
@@ -83,7 +98,7 @@ function startServer(name, args, env) {
         rejectStart(new Error(`${name} exited before listening (code ${code}, signal ${signal})`));
       }
     });
-    forwardLines(child.stdout, `[${name}]`);
+    if (child.stdout) forwardLines(child.stdout, `[${name}]`);
     forwardLines(child.stderr, `[${name}]`, (line) => {
       const port = server.port === undefined ? listeningPort(line) : undefined;
       if (port !== undefined) {
@@ -125,6 +140,10 @@ function newestMtime(dir) {
 }
 
 function ensureBuilt() {
+  if (process.env.BENCH_DIST_DIR) {
+    if (!existsSync(MAIN)) throw new Error(`BENCH_DIST_DIR: ${MAIN} does not exist`);
+    return;
+  }
   if (!existsSync(MAIN)) {
     say('dist/src/main.js is missing: running npm run build');
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -196,6 +215,7 @@ module.exports = {
   stopAndReport,
   benchEnv,
   ROOT,
+  DIST,
   MAIN,
   HOST,
   STOP_TIMEOUT_MS,

@@ -8,7 +8,9 @@ import { backupCommand } from './commands/backup';
 import { backupsCommand } from './commands/backups';
 import { dbCheckCommand } from './commands/db-check';
 import { maintenanceCommand } from './commands/maintenance';
+import { mcpCommand } from './commands/mcp';
 import { restoreCommand } from './commands/restore';
+import { rollbackCommand } from './commands/rollback';
 import { statusCommand } from './commands/status';
 
 const USAGE = `usage: vx11 <command>   (npm run vx11 -- <command>)
@@ -18,8 +20,12 @@ const USAGE = `usage: vx11 <command>   (npm run vx11 -- <command>)
   backup               verified online backup into data/backups, then rotation
   backups              list kept and archived backups
   restore <file>       verify a backup and swap it in (the server must be stopped)
+  rollback [--force]   put back the database from before the last upgrade's migrations
+                       (newest pre-migrate backup; the server must be stopped)
   maintenance [--retention]
                        the full maintenance run (through the server when it runs)
+  mcp [--url URL]      MCP over stdio, bridged to the running server's /mcp (for clients
+                       that launch a command: Claude Desktop, VS Code); logs on stderr
 
 Configuration comes from config/, VX11_CONFIG_FILE and the environment, like the server.`;
 
@@ -29,7 +35,9 @@ const COMMANDS: Record<string, (ctx: CliContext, args: string[]) => number | Pro
   backup: (ctx) => backupCommand(ctx),
   backups: (ctx) => backupsCommand(ctx),
   restore: (ctx, args) => restoreCommand(ctx, args[0]),
+  rollback: (ctx, args) => rollbackCommand(ctx, args),
   maintenance: (ctx, args) => maintenanceCommand(ctx, args),
+  mcp: (ctx, args) => mcpCommand(ctx, args),
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -14,8 +14,10 @@ import { RouteTable } from './http/route-table';
 import { HumanLogService } from './logging/human-log.service';
 import { pinoParams } from './logging/pino-options';
 import { MetricsService } from './metrics/metrics.service';
+import { RuntimeMetrics } from './metrics/runtime-metrics';
 import { JobCatalog } from './queue/job-catalog';
 import { JobHandlers } from './queue/job-handlers';
+import { QueueMetrics } from './queue/queue-metrics';
 import { QueueService } from './queue/queue.service';
 import { RedisService } from './queue/redis.service';
 import { ModuleActiveGuard } from './registry/module-active.guard';
@@ -49,6 +51,9 @@ export class CoreModule implements NestModule {
         { provide: AppConfig, useValue: config },
         { provide: RouteTable, useValue: routes },
         ...SHARED,
+        // Scrape-time collectors (operations kit): nothing injects them.
+        QueueMetrics,
+        RuntimeMetrics,
         // The token is checked before this, in the HTTP onRequest hook (core/http).
         { provide: APP_GUARD, useClass: ModuleActiveGuard },
       ],

@@ -10,18 +10,20 @@ export function providerConfigFile(
     tier: 'switch' | 'madre';
     timeout_ms?: number;
     daily_token_budget?: number;
+    priority?: number;
+    cost_per_1k_tokens?: number;
+    max_concurrency?: number;
   }>,
   extra: Record<string, unknown> = {},
 ): string {
   const file = join(dir, 'providers.json');
   const config = {
-    providers: providers.map(({ fake, tier, timeout_ms, daily_token_budget }) => ({
+    providers: providers.map(({ fake, tier, ...rest }) => ({
       name: fake.name,
       tier,
       base_url: fake.baseUrl,
       model: `${fake.name}-model`,
-      ...(timeout_ms ? { timeout_ms } : {}),
-      ...(daily_token_budget ? { daily_token_budget } : {}),
+      ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)),
     })),
     ...extra,
   };

@@ -51,10 +51,64 @@ export class ProviderConfig {
   @IsOptional() @IsInt() @Min(100) timeout_ms?: number;
   @IsOptional() @IsInt() priority?: number;
   @IsOptional() @IsInt() @Min(0) daily_token_budget?: number;
+  /** Price per 1000 tokens; the budget downgrade prefers the cheapest provider of a tier. */
+  @IsOptional() @IsNumber() @Min(0) cost_per_1k_tokens?: number;
+  /** Calls in flight at once; more wait switch.concurrencyWaitMs, then the next provider. */
+  @IsOptional() @IsInt() @Min(1) @Max(10000) max_concurrency?: number;
 }
 
+/** Hormiguero's pressure ant: a finding when a reading goes past one of these. */
+export class HormigueroPressureConfig {
+  /** Event-loop delay p99 over the scan window, in ms. */
+  @IsNumber() @Min(1) lagP99Ms: number;
+  /** Resident set size, in MiB. */
+  @IsNumber() @Min(1) rssMb: number;
+  /** V8 heap in use, in MiB. */
+  @IsNumber() @Min(1) heapUsedMb: number;
+  /** 1-minute load average divided by the CPU count. */
+  @IsNumber() @Min(0.01) loadPerCore: number;
+  /** Free space on the data dir's disk, in MiB (a finding below it). */
+  @IsNumber() @Min(0) minFreeDiskMb: number;
+}
+
+/** Hormiguero's db ant: WAL size and growth between two scans. */
+export class HormigueroDbConfig {
+  /** A finding when the WAL file is larger than this, in MiB. */
+  @IsNumber() @Min(1) walMaxMb: number;
+  /** A finding when database + WAL grew more than this since the previous scan, in MiB. */
+  @IsNumber() @Min(1) growthMaxMb: number;
+}
+
+export const HORMIGUERO_ANTS = ['health', 'db', 'fs_drift', 'pressure', 'logs'] as const;
+export type HormigueroAntName = (typeof HORMIGUERO_ANTS)[number];
+
 export class HormigueroConfig {
-  @IsInt() @Min(1) @Max(86400) scanIntervalSec: number;
+  /** Seconds between two scans of an ant (fractions allowed, for tests). */
+  @IsNumber() @Min(0.05) @Max(86400) scanIntervalSec: number;
+  /** Per-ant intervals in seconds overriding scanIntervalSec, e.g. {"fs_drift": 600}. */
+  @IsOptional() @IsObject() antIntervalsSec?: Partial<Record<HormigueroAntName, number>>;
+  /** Each ant's interval is stretched by a random 0..jitterPct % so ants do not run in step. */
+  @IsNumber() @Min(0) @Max(100) jitterPct: number;
+  /** Ants the queen schedules (all by default); POST /hormiguero/scan/once may name any. */
+  @IsArray() @ArrayUnique() @IsIn(HORMIGUERO_ANTS, { each: true }) ants: HormigueroAntName[];
+  /** Extra files or folders the fs_drift ant keeps a sha256 baseline of. */
+  @IsArray() @IsString({ each: true }) watchPaths: string[];
+  /** Most files the fs_drift ant hashes per scan (the rest are reported as not tracked). */
+  @IsInt() @Min(1) @Max(1000000) fsMaxFiles: number;
+  /** Consecutive scans of an ant without a finding that resolve its incident. */
+  @IsInt() @Min(1) @Max(100) cleanScansToResolve: number;
+  /** Lifetime of an action's approval token from POST /hormiguero/actions/preview. */
+  @IsInt() @Min(10) @Max(86400) approvalTtlSec: number;
+  @ValidateNested() @Type(() => HormigueroPressureConfig) pressure: HormigueroPressureConfig;
+  @ValidateNested() @Type(() => HormigueroDbConfig) db: HormigueroDbConfig;
+}
+
+/** The human logs (architect, health_monitor, alerts): rotated by VX11 itself. */
+export class LogsConfig {
+  /** Rotated (compressed) logs older than this are deleted. */
+  @IsInt() @Min(1) @Max(3650) keepDays: number;
+  /** A log is rotated once it is larger than this (and always at UTC midnight). */
+  @IsInt() @Min(1024) maxBytes: number;
 }
 
 export const SWITCH_MODES = ['ECO', 'BALANCED', 'HIGH-PERF', 'CRITICAL'] as const;
@@ -64,6 +118,10 @@ export class SwitchConfig {
   @IsIn(SWITCH_MODES) defaultMode: SwitchMode;
   /** How long an open provider breaker refuses calls before a half-open trial. */
   @IsInt() @Min(100) breakerCooldownMs: number;
+  /** Below this share of its daily budget left, a provider gives way to the tier's cheapest. */
+  @IsNumber() @Min(0) @Max(1) downgradeAtRemaining: number;
+  /** How long a call waits for a slot of a provider at max_concurrency before moving on. */
+  @IsInt() @Min(0) @Max(60000) concurrencyWaitMs: number;
 }
 
 export class ChatConfig {
@@ -73,6 +131,12 @@ export class ChatConfig {
   @IsInt() @Min(1) clientRateLimit: number;
   @IsInt() @Min(1) rateWindowSec: number;
   @IsInt() @Min(1) @Max(100000) maxMessageChars: number;
+  /** Earlier messages of the session sent to the provider with each new one. */
+  @IsInt() @Min(0) @Max(200) contextMessages: number;
+  /** …and at most this many characters of them (the oldest are dropped first). */
+  @IsInt() @Min(0) @Max(1000000) contextChars: number;
+  /** Sent first as the system message of every operator chat ('' for none). */
+  @IsString() systemPrompt: string;
 }
 
 /** The event ledger and the live feeds (WebSocket /ws, SSE). */
@@ -198,6 +262,28 @@ export class SpawnerConfig {
   @ValidateNested() @Type(() => SpawnerLimitsConfig) limits: SpawnerLimitsConfig;
 }
 
+/** Madre's intents and plans (CONTRACT §5). */
+export class IntentsConfig {
+  /** How long a MED/HIGH plan's confirm token is valid; the plan is EXPIRED after it. */
+  @IsInt() @Min(10) @Max(86400) confirmTtlSec: number;
+  /** Longest intent text. */
+  @IsInt() @Min(1) @Max(100000) maxTextChars: number;
+  /** Deepest nesting of an intent payload. */
+  @IsInt() @Min(1) @Max(32) maxPayloadDepth: number;
+  /** Largest intent payload, as JSON bytes. */
+  @IsInt() @Min(256) @Max(1048576) maxPayloadBytes: number;
+  /** TTL of the windows a plan opens to wake a dormant module (capped by window.maxTtlSec). */
+  @IsInt() @Min(1) @Max(7 * 24 * 3600) wakeTtlSec: number;
+  /** Longest a single step may run before it fails. */
+  @IsInt() @Min(1000) @Max(3600000) stepTimeoutMs: number;
+  /** On shutdown, how long the step in flight gets to finish (else it is resumed or interrupted at the next start). */
+  @IsInt() @Min(0) @Max(60000) shutdownWaitMs: number;
+  /** Ask a madre-tier provider (when one is configured) for a structured plan first. */
+  @IsBoolean() llmPlanner: boolean;
+  /** How long the madre-tier plan may take before the keyword plan is used. */
+  @IsInt() @Min(100) @Max(60000) llmPlanTimeoutMs: number;
+}
+
 /** Shub-Niggurath audio analysis: upload limits and its queue worker. */
 export class ShubConfig {
   /** Largest upload body (a WAV or a whole batch), in bytes; beyond it the upload is cut off (413). */
@@ -206,6 +292,30 @@ export class ShubConfig {
   @IsInt() @Min(1) @Max(100) maxBatchFiles: number;
   /** Jobs the shub worker analyses at once (analysis is CPU-bound: 1 per spare core). */
   @IsInt() @Min(1) @Max(8) workerConcurrency: number;
+}
+
+/** The MCP server at /mcp: its sessions and the size of a tool call's arguments. */
+export class McpConfig {
+  /** Sessions open at once; an initialize beyond it is refused (429) until one ends. */
+  @IsInt() @Min(1) @Max(1000) maxSessions: number;
+  /** A session with no request and no open stream for this long is closed. */
+  @IsInt() @Min(10) @Max(86400) sessionIdleSec: number;
+  /** Largest `arguments` of one tool call, as JSON bytes (more is an MCP invalid-params error). */
+  @IsInt() @Min(256) @Max(1048576) maxArgumentBytes: number;
+}
+
+/** Manifestator (CONTRACT §8): the declared manifest, the rails' limits and the live checks. */
+export class ManifestatorConfig {
+  /** The manifest (modules, routes, public routes, event types); relative to the project root. */
+  @IsString() @MinLength(1) manifestFile: string;
+  /** backups_fresh: the newest verified backup must be younger than this. */
+  @IsInt() @Min(60) @Max(30 * 86400) backupMaxAgeSec: number;
+  /** Longest one gate may take before it is reported failed (timeout). */
+  @IsInt() @Min(100) @Max(60000) gateTimeoutMs: number;
+  /** While active, drift, rails and scorecard are re-measured this often (metrics, maintenance). */
+  @IsInt() @Min(5) @Max(86400) checkIntervalSec: number;
+  /** The scorecard's autonomy window: restarts and failures counted over this past span. */
+  @IsInt() @Min(60) @Max(90 * 86400) autonomyWindowSec: number;
 }
 
 /** The validated, effective configuration. Built once at start by loadConfig(). */
@@ -242,6 +352,7 @@ export class AppConfig {
   @Matches(/^[A-Z_][A-Z0-9_]*$/, { each: true })
   providerKeyEnvs: string[];
   @ValidateNested() @Type(() => HormigueroConfig) hormiguero: HormigueroConfig;
+  @ValidateNested() @Type(() => LogsConfig) logs: LogsConfig;
   @ValidateNested() @Type(() => SwitchConfig) switch: SwitchConfig;
   @ValidateNested() @Type(() => ChatConfig) chat: ChatConfig;
   @ValidateNested() @Type(() => OperatorConfig) operator: OperatorConfig;
@@ -252,4 +363,7 @@ export class AppConfig {
   @ValidateNested() @Type(() => AuthFailuresConfig) authFailures: AuthFailuresConfig;
   @ValidateNested() @Type(() => SpawnerConfig) spawner: SpawnerConfig;
   @ValidateNested() @Type(() => ShubConfig) shub: ShubConfig;
+  @ValidateNested() @Type(() => IntentsConfig) intents: IntentsConfig;
+  @ValidateNested() @Type(() => ManifestatorConfig) manifestator: ManifestatorConfig;
+  @ValidateNested() @Type(() => McpConfig) mcp: McpConfig;
 }

@@ -7,7 +7,7 @@ import { MODULE_NAMES, OPTIONAL_MODULES } from '../registry/module-catalog';
 import { AppConfig, ENV_NEVER_PASSED_TO_RUNS } from './app-config';
 import { ConfigError } from './config-error';
 import { ENV_OVERRIDES, envNameFor } from './env-overrides';
-import { PROJECT_ROOT } from './project-root';
+import { PROJECT_ROOT, RUNTIME_BASE } from './project-root';
 import { isReservedEnvName, PROVIDER_KEY_PREFIX } from './reserved-env';
 
 type Json = Record<string, unknown>;
@@ -187,15 +187,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   checkProviderKeyEnvs(config);
   config.dataDir = isAbsolute(config.dataDir)
     ? config.dataDir
-    : resolve(PROJECT_ROOT, config.dataDir);
+    : resolve(RUNTIME_BASE, config.dataDir);
   config.logsDir = isAbsolute(config.logsDir)
     ? config.logsDir
-    : resolve(PROJECT_ROOT, config.logsDir);
+    : resolve(RUNTIME_BASE, config.logsDir);
   const workRoot = config.spawner.workRoot;
   config.spawner.workRoot = !workRoot
     ? join(config.dataDir, 'spawner-work')
     : isAbsolute(workRoot)
       ? workRoot
-      : resolve(PROJECT_ROOT, workRoot);
+      : resolve(RUNTIME_BASE, workRoot);
   return config;
 }

@@ -27,7 +27,7 @@ export const DATA_DIR_HOLDER_FILE = 'vx11.pid';
 /** A `vx11 status` probe holds a shared lock for an instant: wait that out, not a live holder. */
 const HOLD_WAIT_MS = 500;
 
-export type DataDirRole = 'server' | 'restore' | 'maintenance';
+export type DataDirRole = 'server' | 'restore' | 'rollback' | 'maintenance';
 
 /** What <dataDir>/vx11.pid says (no secrets). */
 export interface DataDirHolder {

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../../migrations';
+import { sqliteNativeBinding } from '../sea/native-binding';
 import { makeDatabaseFilesPrivate } from './file-modes';
 
 export const DATABASE_FILE = 'vx11.db';
@@ -42,5 +43,7 @@ export function dataSourceOptions(
     synchronize: false,
     timeout: BUSY_TIMEOUT_MS,
     prepareDatabase: applyPragmas,
+    // the release's addon (core/sea); TypeORM types it a path but passes an addon object on
+    nativeBinding: sqliteNativeBinding() as string | undefined,
   };
 }

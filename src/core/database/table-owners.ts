@@ -22,6 +22,11 @@ export const TABLE_OWNERS: Readonly<Record<string, string>> = {
   ledger_anchor: 'events',
   spawner_runs: 'spawner',
   shub_jobs: 'shubniggurath',
+  hormiguero_action_previews: 'hormiguero',
+  hormiguero_ant_runs: 'hormiguero',
+  hormiguero_fs_baseline: 'hormiguero',
+  madre_plans: 'madre',
+  madre_plan_steps: 'madre',
 };
 
 export function tableOwner(table: string): string {

@@ -2,9 +2,10 @@ import type { FastifyReply } from 'fastify';
 import { CORRELATION_HEADER } from '../correlation/correlation';
 import { ApiError } from './api-error';
 import { RenderedError, renderError } from './error-body';
+import { isOpenAiPath, openAiErrorBody, openAiStatus } from './openai-error-body';
 
 /**
- * Sends `err` in the one error shape on a Fastify reply, with its own headers (Retry-After,
+ * Sends `err` in the one error shape (OpenAI's on /v1 paths) on a Fastify reply, with its own headers (Retry-After,
  * Allow) and the correlation id. Used wherever Nest's filter is not in the path: Fastify hooks
  * and framework errors.
  */
@@ -16,11 +17,13 @@ export function replyWithError(
 ): RenderedError {
   const rendered = renderError(err, correlationId);
   const own = err instanceof ApiError && err.headers ? err.headers : {};
+  const openAi = isOpenAiPath(reply.request?.url);
   void reply
-    .code(rendered.status)
+    .code(openAi ? openAiStatus(rendered) : rendered.status)
     .headers({ ...own, ...headers })
     .header(CORRELATION_HEADER, correlationId)
     .header('content-type', 'application/json; charset=utf-8')
-    .send(JSON.stringify(rendered.body));
+    // the OpenAI-compatible API (/v1) answers in OpenAI's error shape, everything else in ours
+    .send(JSON.stringify(openAi ? openAiErrorBody(rendered) : rendered.body));
   return rendered;
 }

@@ -5,9 +5,11 @@ import { PUBLIC_ROUTE, PublicWhen } from '../auth/public.decorator';
 import { AppConfig } from '../config/app-config';
 import { ApiError } from '../errors/api-error';
 import { replyWithError } from '../errors/reply-error';
+import { createProcessLogger, requestLineLogger, rootLoggerOf } from '../logging/pino-options';
 import { MetricsService } from '../metrics/metrics.service';
 import { HttpDrain, SERVED_WHILE_DRAINING } from './http-drain';
-import { routeConfigOf } from './route-config';
+import { installRequestContext } from './request-context';
+import { BODY_CHECK, BodyCheck, routeConfigOf } from './route-config';
 import { RouteTable } from './route-table';
 
 /** What a client is told to wait after a 503 during shutdown (a restart takes seconds). */
@@ -32,6 +34,30 @@ export function declarePublicRoutes(fastify: FastifyInstance, urls: readonly str
   });
 }
 
+/**
+ * Gives each route declaring a body check (@CheckBody) its own preHandler hook running it;
+ * other routes get nothing. Must run before the routes are registered.
+ */
+export function installBodyChecks(fastify: FastifyInstance): void {
+  fastify.addHook('onRoute', (route) => {
+    const check = (route.config as Record<string, unknown> | undefined)?.[BODY_CHECK] as
+      BodyCheck | undefined;
+    if (typeof check !== 'function') return;
+    const own = route.preHandler;
+    const existing = own === undefined ? [] : Array.isArray(own) ? own : [own];
+    const run = (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+      try {
+        check(request.body);
+      } catch (err) {
+        replyWithError(reply, err, String(request.id)); // the body is read: keep the connection
+        return;
+      }
+      done();
+    };
+    route.preHandler = [...existing, run];
+  });
+}
+
 export interface HttpHookDeps {
   config: AppConfig;
   auth: AuthService;
@@ -53,13 +79,17 @@ function refuse(request: FastifyRequest, reply: FastifyReply, err: unknown): voi
 }
 
 /**
- * What every request goes through before its body is read (onRequest): the Host header, the
- * shutdown drain, then the token — the one place tokens are checked for HTTP routes. The
+ * What every request goes through before its body is read (onRequest): its correlation scope
+ * and request line (request-context.ts), the Host header, the shutdown drain, then the token —
+ * the one place tokens are checked for HTTP routes. The
  * route's Fastify config says whether it is public (@Public()) or a live feed (@FeedRoute());
  * an unmatched request needs no token and gets its 404/405 from the exception filter.
  */
 export function installHttpHooks(fastify: FastifyInstance, deps: HttpHookDeps): void {
   const { auth, drain, metrics, config } = deps;
+  const root = rootLoggerOf(config) ?? createProcessLogger(config.logLevel, 1);
+  installRequestContext(fastify, root, requestLineLogger(root)); // first: the rest runs in it
+  installBodyChecks(fastify);
 
   fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';

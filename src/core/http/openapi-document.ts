@@ -3,6 +3,7 @@ import { AppConfig } from '../config/app-config';
 import { VERSION } from '../config/version';
 import { MODULE_CATALOG } from '../registry/module-catalog';
 import { RouteAccessLog } from './openapi-access';
+import { isOpenAiPath, openAiErrorBody } from '../errors/openai-error-body';
 import { ERROR_DESCRIPTIONS, errorExample, ErrorStatus } from './openapi-errors';
 
 /** The security schemes of the document, by the names operations refer to them with. */
@@ -81,9 +82,22 @@ type Operation = {
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head', 'trace'];
 
-function errorResponse(status: number, description: string) {
-  const schema = { $ref: '#/components/schemas/ErrorBody' };
+/**
+ * The OpenAI-compatible API (/v1) answers errors in OpenAI's shape; its controller documents
+ * that shape as OpenAiErrorDto, which its common errors refer to as well.
+ */
+const OPENAI_ERROR_SCHEMA = { $ref: '#/components/schemas/OpenAiErrorDto' };
+
+function errorResponse(status: number, description: string, openAi = false) {
   const example = errorExample(status, description);
+  if (openAi) {
+    const rendered = openAiErrorBody({ status, body: { ...example } });
+    return {
+      description,
+      content: { 'application/json': { schema: OPENAI_ERROR_SCHEMA, example: rendered } },
+    };
+  }
+  const schema = { $ref: '#/components/schemas/ErrorBody' };
   return { description, content: { 'application/json': { schema, example } } };
 }
 
@@ -91,9 +105,15 @@ function errorResponse(status: number, description: string) {
  * Adds an error response unless the route already documents that status; with `alsoWhen`, a
  * documented one gets this cause added to its description instead.
  */
-function addError(op: Operation, status: ErrorStatus, description: string, alsoWhen = false) {
+function addError(
+  op: Operation,
+  status: ErrorStatus,
+  description: string,
+  alsoWhen = false,
+  openAi = false,
+) {
   const existing = op.responses[status];
-  if (!existing) op.responses[status] = errorResponse(status, description);
+  if (!existing) op.responses[status] = errorResponse(status, description, openAi);
   else if (alsoWhen) existing.description += `; or: ${description}`;
 }
 
@@ -116,6 +136,7 @@ export function finishDocument(
       if (!op) continue;
       op.tags?.forEach((tag) => usedTags.add(tag));
       const rule = access.of(method, path);
+      const openAi = isOpenAiPath(path);
       if (rule?.public?.(config)) {
         op.security = [];
       } else {
@@ -124,14 +145,21 @@ export function finishDocument(
             [s]: [],
           }));
         }
-        addError(op, 401, ERROR_DESCRIPTIONS[401]);
-        addError(op, 403, ERROR_DESCRIPTIONS[403]);
-        addError(op, 429, 'Too many wrong tokens from this address (too_many_auth_failures)', true);
+        addError(op, 401, ERROR_DESCRIPTIONS[401], false, openAi);
+        // a wrong token is a 401 there, as OpenAI clients expect
+        if (!openAi) addError(op, 403, ERROR_DESCRIPTIONS[403]);
+        addError(
+          op,
+          429,
+          'Too many wrong tokens from this address (too_many_auth_failures)',
+          true,
+          openAi,
+        );
       }
       if (op.requestBody?.content?.['application/json']) {
-        addError(op, 400, ERROR_DESCRIPTIONS[400]);
-        addError(op, 413, 'The body is over bodyLimitBytes (payload_too_large)');
-        addError(op, 415, ERROR_DESCRIPTIONS[415]);
+        addError(op, 400, ERROR_DESCRIPTIONS[400], false, openAi);
+        addError(op, 413, 'The body is over bodyLimitBytes (payload_too_large)', false, openAi);
+        addError(op, 415, ERROR_DESCRIPTIONS[415], false, openAi);
       }
     }
   }

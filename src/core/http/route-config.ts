@@ -38,3 +38,19 @@ export function withRouteConfig(entries: Vx11RouteConfig): MethodDecorator & Cla
 export function routeConfigOf(request: FastifyRequest): Vx11RouteConfig {
   return (request.routeOptions.config ?? {}) as unknown as Vx11RouteConfig;
 }
+
+/** Route config key of a route's body check (see CheckBody). */
+export const BODY_CHECK = 'vx11.bodyCheck';
+
+/** Throws (an ApiError, answered in the one error shape) when the parsed body is refused. */
+export type BodyCheck = (body: unknown) => void;
+
+/**
+ * A check of the parsed body run by a route-level Fastify preHandler hook, before any Nest
+ * interceptor or pipe (e.g. a nesting limit the validation pipe's transformer must not meet).
+ * Unlike a Nest interceptor (~60 µs per request on Node 20, AsyncResource.bind and an rxjs
+ * Observable), it costs one function call, and nothing on routes without one.
+ */
+export function CheckBody(check: BodyCheck): MethodDecorator & ClassDecorator {
+  return withRouteConfig({ [BODY_CHECK]: check });
+}

@@ -33,7 +33,7 @@ const BOOT_NOISE_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'Router
 /** Polled by probes and scrapers every few seconds: logged at debug, never at info. */
 const PROBE_PATHS = new Set(['/health', '/metrics']);
 
-type RawRequest = IncomingMessage & { originalUrl?: string; id?: unknown };
+export type RawRequest = IncomingMessage & { originalUrl?: string; id?: unknown };
 
 /** The URL as logged: path and query, with credential-bearing query values replaced. */
 export function redactUrl(url: string): string {
@@ -142,28 +142,63 @@ export function createProcessLogger(level = 'info', fd = 1): Logger {
   return pino(baseLoggerOptions(level), logDestination(fd));
 }
 
+/** What one request line is made of: its level, its fields and its message. */
+export interface RequestLine {
+  level: 'debug' | 'info';
+  fields: ReturnType<typeof requestFields> & { correlation_id: string; err?: Error };
+  msg: string;
+}
+
 /**
- * nestjs-pino setup: one root logger on stdout for Nest, the app and the request lines. A request
- * line carries method, URL (credentials in the query redacted), status, duration, correlation id
- * and remote address; `/health` and `/metrics` only at debug.
+ * The request line: method, URL (credentials in the query redacted), status, duration,
+ * correlation id and remote address; `/health` and `/metrics` at debug, the rest at info; a
+ * 5xx carries `err` and no duration in its message (as pino-http wrote it).
+ */
+export function requestLine(req: RawRequest, res: ServerResponse, durationMs: number): RequestLine {
+  const level = isProbe(req) ? 'debug' : 'info';
+  const fields = { correlation_id: String(req.id), ...requestFields(req, res, durationMs) };
+  if (res.statusCode >= 500) {
+    const err = new Error(`failed with status code ${res.statusCode}`);
+    return {
+      level,
+      fields: { ...fields, err },
+      msg: `${req.method} ${redactUrl(rawUrl(req))} ${res.statusCode}`,
+    };
+  }
+  return { level, fields, msg: requestMessage(req, res, durationMs) };
+}
+
+/** The root logger of each app (by its config), for the HTTP hooks that write request lines. */
+const rootLoggers = new WeakMap<AppConfig, Logger>();
+
+export function rootLoggerOf(config: AppConfig): Logger | undefined {
+  return rootLoggers.get(config);
+}
+
+/**
+ * The logger request lines are written with: the root logger without its redaction paths (a
+ * request line has no headers and its URL went through redactUrl), which saves pino a
+ * redaction pass over every line.
+ */
+export function requestLineLogger(root: Logger): Logger {
+  return root.child({}, { redact: { paths: ['__request_line_has_no_secrets__'] } });
+}
+
+/**
+ * nestjs-pino setup: one root logger on stdout for Nest and the app. Its middleware is not
+ * applied to any route (`forRoutes: []`): request lines and the in-request logger come from a
+ * Fastify onRequest hook instead (core/http/request-context.ts), which keeps Nest middleware,
+ * and with it middie, off the hot path.
  */
 export function pinoParams(config: AppConfig): Params {
+  const logger = createProcessLogger(config.logLevel, 1);
+  rootLoggers.set(config, logger);
   const pinoHttp: PinoHttpOptions<RawRequest, ServerResponse> = {
-    logger: createProcessLogger(config.logLevel, 1),
+    logger,
     genReqId: (req) => String(req.id),
     customAttributeKeys: { reqId: 'correlation_id' },
-    // In-request app logs carry the correlation id only, not the whole request.
     quietReqLogger: true,
     quietResLogger: true,
-    customLogLevel: (req) => (isProbe(req) ? 'debug' : 'info'),
-    customSuccessObject: (req, res, val: { responseTime: number }) =>
-      requestFields(req, res, val.responseTime),
-    customErrorObject: (req, res, err, val: { responseTime: number }) => ({
-      ...requestFields(req, res, val.responseTime),
-      err,
-    }),
-    customSuccessMessage: (req, res, responseTime) => requestMessage(req, res, responseTime),
-    customErrorMessage: (req, res) => `${req.method} ${redactUrl(rawUrl(req))} ${res.statusCode}`,
   };
-  return { pinoHttp: pinoHttp as PinoHttpOptions };
+  return { pinoHttp: pinoHttp as PinoHttpOptions, forRoutes: [] };
 }

@@ -84,6 +84,28 @@ export const JOB_CATALOG = {
     // The job's row is the truth and counts attempts; an interrupted job is queued again.
     jobs: { [JobName.ShubAnalyze]: { attempts: 1, ...KEEP_FINISHED } },
   },
+  [QueueName.Hormiguero]: {
+    owner: 'hormiguero',
+    // Ants of different kinds may scan at once; one ant never runs twice at once (joined).
+    concurrency: 5,
+    // A failed scan is counted and the ant's next interval scans again.
+    jobs: {
+      [JobName.HormigueroScan]: {
+        attempts: 1,
+        removeOnComplete: { count: 50 },
+        removeOnFail: { count: 50 },
+      },
+    },
+  },
+  [QueueName.Plans]: {
+    owner: 'madre',
+    // Plans run one at a time: windows are one at a time too, and steps build on each other.
+    concurrency: 1,
+    // A plan may wait on a maintenance run or a spawner run: keep the job's lock meanwhile.
+    lockDurationMs: 10 * 60_000,
+    // The plan's rows are the truth: a lost job is queued again at boot (resume or interrupted).
+    jobs: { [JobName.PlanRun]: { attempts: 1, ...KEEP_FINISHED } },
+  },
 } satisfies Record<QueueName, QueueSpec>;
 
 /** Injection token for a catalog other than JOB_CATALOG (tests add queues of their own). */

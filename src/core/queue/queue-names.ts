@@ -6,6 +6,8 @@ export enum QueueName {
   Maintenance = 'maintenance',
   Health = 'health',
   Shub = 'shub',
+  Plans = 'plans',
+  Hormiguero = 'hormiguero',
 }
 
 /** Every job name of VX11; a name is unique within its queue (chat runs on two). */
@@ -22,4 +24,8 @@ export enum JobName {
   MaintenanceNightly = 'maintenance-nightly',
   /** One uploaded audio file to analyse. */
   ShubAnalyze = 'analyze',
+  /** A madre plan to run (or resume), step by step. */
+  PlanRun = 'plan-run',
+  /** One hormiguero ant's scan (data: {ant}), repeated per ant while hormiguero is active. */
+  HormigueroScan = 'hormiguero-scan',
 }

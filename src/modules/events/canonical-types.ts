@@ -34,6 +34,11 @@ export const VX11_EVENT_TYPES: readonly string[] = [
   'shub.job.failed',
   'shub.job.cancelled',
   'shub.job.interrupted',
+  'mcp.tool.called',
+  'plan.created',
+  'plan.waiting',
+  'plan.step.completed',
+  'plan.completed',
 ];
 
 export function isCanonicalType(type: string): boolean {

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Post, Req, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, Post, Req } from '@nestjs/common';
 import {
   ApiCreatedResponse,
   ApiOkResponse,
@@ -9,7 +9,8 @@ import {
 import type { FastifyRequest } from 'fastify';
 import { ApiError } from '../../core/errors/api-error';
 import { IngestEventDto } from './dto/ingest-event.dto';
-import { PayloadDepthInterceptor } from './dto/payload-depth.interceptor';
+import { refuseDeepPayload } from './dto/payload-depth';
+import { CheckBody } from '../../core/http/route-config';
 import { EventsService } from './events.service';
 import { LedgerVerifier } from './ledger/ledger-verifier.service';
 import { ApiErrors } from '../../core/http/openapi-errors';
@@ -24,7 +25,7 @@ export class EventsController {
   ) {}
 
   @Post('events/ingest')
-  @UseInterceptors(PayloadDepthInterceptor)
+  @CheckBody(refuseDeepPayload) // before validation, without an interceptor's cost
   @ApiOperation({
     operationId: 'ingestEvent',
     summary: 'Store an event in the ledger and broadcast it',

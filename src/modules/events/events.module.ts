@@ -17,8 +17,8 @@ import { LedgerRetentionHook } from './ledger/ledger-retention.hook';
 import { LedgerRetention } from './ledger/ledger-retention.service';
 import { LedgerStore } from './ledger/ledger-store';
 import { LedgerVerifier } from './ledger/ledger-verifier.service';
+import { LedgerVerifyMetrics } from './ledger/ledger-verify-metrics';
 import { LedgerWriter } from './ledger/ledger-writer';
-import { OperatorEventsController } from './operator-events.controller';
 
 /**
  * Events (CONTRACT §6): ingest, the forensic ledger, and the live feeds (WS /ws, SSE on
@@ -26,7 +26,7 @@ import { OperatorEventsController } from './operator-events.controller';
  */
 @Module({
   imports: [TypeOrmModule.forFeature([EventEntity, LedgerAnchorEntity])],
-  controllers: [EventsController, OperatorEventsController],
+  controllers: [EventsController],
   providers: [
     {
       // The better-sqlite3 connection TypeORM opened (and migrated): the ledger writes on it
@@ -53,9 +53,10 @@ import { OperatorEventsController } from './operator-events.controller';
     LedgerRetention,
     LedgerRetentionHook,
     LedgerVerifier,
+    LedgerVerifyMetrics,
     SseFeed,
     WsFeedServer,
   ],
-  exports: [EventsService, LedgerRetention, LedgerVerifier],
+  exports: [EventsService, FeedTokens, LedgerRetention, LedgerVerifier, SseFeed],
 })
 export class EventsModule {}

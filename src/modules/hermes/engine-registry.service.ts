@@ -5,6 +5,7 @@ import { AppConfig } from '../../core/config/app-config';
 import { ApiError } from '../../core/errors/api-error';
 import { ApiKeyEnvPolicy } from './api-key-env-policy';
 import { EngineEntity } from './engine.entity';
+import { HermesErrors } from './hermes-errors';
 import { Provider } from './provider';
 
 /** Every provider VX11 may call: the ones in config plus engines registered at runtime. */
@@ -47,8 +48,7 @@ export class EngineRegistry implements OnModuleInit {
   async add(engine: Omit<EngineEntity, 'created_at' | 'models'>): Promise<Provider> {
     if (this.get(engine.name)) {
       throw new ApiError(
-        409,
-        'engine_exists',
+        HermesErrors.engine_exists,
         `An engine named ${engine.name} is already registered`,
       );
     }
@@ -56,8 +56,7 @@ export class EngineRegistry implements OnModuleInit {
       const verdict = this.keyPolicy.check(engine.api_key_env);
       if (!verdict.allowed) {
         throw new ApiError(
-          422,
-          'api_key_env_not_allowed',
+          HermesErrors.api_key_env_not_allowed,
           `${verdict.reason}: ${ApiKeyEnvPolicy.RULE}`,
           [{ field: 'api_key_env', errors: [verdict.reason] }],
         );
@@ -73,13 +72,12 @@ export class EngineRegistry implements OnModuleInit {
   async remove(name: string): Promise<void> {
     if (this.fromConfig.some((p) => p.name === name)) {
       throw new ApiError(
-        409,
-        'engine_from_config',
+        HermesErrors.engine_from_config,
         `${name} is defined in config; remove it there`,
       );
     }
     if (!this.runtime.has(name))
-      throw new ApiError(404, 'engine_not_found', `No engine named ${name}`);
+      throw new ApiError(HermesErrors.engine_not_found, `No engine named ${name}`);
     await this.engines.delete({ name });
     this.runtime.delete(name);
   }
@@ -112,6 +110,8 @@ export class EngineRegistry implements OnModuleInit {
       timeout_ms: row.timeout_ms,
       priority: row.priority,
       daily_token_budget: row.daily_token_budget,
+      cost_per_1k_tokens: row.cost_per_1k_tokens ?? null,
+      max_concurrency: row.max_concurrency ?? null,
       models: row.models,
       source: 'runtime',
     };

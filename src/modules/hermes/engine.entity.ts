@@ -28,6 +28,14 @@ export class EngineEntity {
   @Column('integer', { nullable: true })
   daily_token_budget: number | null;
 
+  /** Price per 1000 tokens, for the budget downgrade. */
+  @Column('real', { nullable: true })
+  cost_per_1k_tokens: number | null;
+
+  /** Calls in flight at once; unlimited when null. */
+  @Column('integer', { nullable: true })
+  max_concurrency: number | null;
+
   /** Models the engine reported at the last discovery. */
   @Column('simple-json', { nullable: true })
   models: string[] | null;

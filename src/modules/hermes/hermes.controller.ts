@@ -8,10 +8,7 @@ import {
 } from '@nestjs/swagger';
 import { OwnedBy } from '../../core/registry/module-active.guard';
 import { RegisterEngineDto } from './dto/engine.dto';
-import { EngineRegistry } from './engine-registry.service';
-import { listModels } from './openai-client';
-import { Provider } from './provider';
-import { ProviderScoreboard } from './provider-scoreboard.service';
+import { EngineDiscovery } from './engine-discovery.service';
 import { ApiErrors, ApiModuleErrors } from '../../core/http/openapi-errors';
 import {
   DiscoveryDto,
@@ -20,18 +17,13 @@ import {
   EngineListDto,
 } from './dto/engine-responses.dto';
 
-const DISCOVERY_TIMEOUT_MS = 5000;
-
 /** The engine registry: providers from config plus engines registered at runtime. */
 @ApiTags('hermes')
 @ApiModuleErrors('hermes')
 @OwnedBy('hermes')
 @Controller('hermes')
 export class HermesController {
-  constructor(
-    private readonly engines: EngineRegistry,
-    private readonly scoreboard: ProviderScoreboard,
-  ) {}
+  constructor(private readonly engines: EngineDiscovery) {}
 
   @ApiOperation({
     operationId: 'listEngines',
@@ -40,7 +32,7 @@ export class HermesController {
   @ApiOkResponse({ type: EngineListDto })
   @Get('engines')
   list() {
-    return { engines: this.engines.list().map((p) => this.view(p)) };
+    return this.engines.list();
   }
 
   @ApiOperation({ operationId: 'registerEngine', summary: 'Register an OpenAI-compatible engine' })
@@ -51,8 +43,8 @@ export class HermesController {
   )
   @Post('engines')
   @HttpCode(201)
-  async register(@Body() body: RegisterEngineDto) {
-    const provider = await this.engines.add({
+  register(@Body() body: RegisterEngineDto) {
+    return this.engines.register({
       name: body.name,
       tier: body.tier,
       base_url: body.base_url,
@@ -61,8 +53,9 @@ export class HermesController {
       timeout_ms: body.timeout_ms ?? null,
       priority: body.priority ?? 0,
       daily_token_budget: body.daily_token_budget ?? null,
+      cost_per_1k_tokens: body.cost_per_1k_tokens ?? null,
+      max_concurrency: body.max_concurrency ?? null,
     });
-    return this.view(provider);
   }
 
   @ApiOperation({ operationId: 'removeEngine', summary: 'Remove an engine registered at runtime' })
@@ -73,9 +66,8 @@ export class HermesController {
     [409, 'It comes from config (engine_from_config)'],
   )
   @Delete('engines/:name')
-  async remove(@Param('name') name: string) {
-    await this.engines.remove(name);
-    return { deleted: name };
+  remove(@Param('name') name: string) {
+    return this.engines.remove(name);
   }
 
   /** Asks every engine for its models (`GET {base_url}/models`), in parallel. */
@@ -86,44 +78,7 @@ export class HermesController {
   @ApiOkResponse({ type: DiscoveryDto })
   @Post('discover')
   @HttpCode(200)
-  async discover() {
-    const results = await Promise.all(
-      this.engines.list().map(async (p) => {
-        try {
-          const models = await listModels(
-            p,
-            Math.min(p.timeout_ms ?? DISCOVERY_TIMEOUT_MS, DISCOVERY_TIMEOUT_MS),
-          );
-          await this.engines.setModels(p.name, models);
-          return { engine: p.name, ok: true, models };
-        } catch (err) {
-          return { engine: p.name, ok: false, error: (err as Error).message };
-        }
-      }),
-    );
-    return { engines: results };
-  }
-
-  /** Public view: the key's env var name is shown, never a key. */
-  private view(p: Provider) {
-    return {
-      name: p.name,
-      tier: p.tier,
-      base_url: p.base_url,
-      model: p.model,
-      api_key_env: p.api_key_env ?? null,
-      // only for a variable the engine may use: the presence of any other is nobody's business
-      api_key_present:
-        this.engines.keyPolicy.allows(p.api_key_env) && !p.api_key_refused
-          ? Boolean(process.env[p.api_key_env])
-          : false,
-      api_key_refused: p.api_key_refused ?? null,
-      timeout_ms: p.timeout_ms ?? null,
-      priority: p.priority,
-      daily_token_budget: p.daily_token_budget ?? null,
-      source: p.source,
-      models: p.models ?? null,
-      ...this.scoreboard.snapshot(p),
-    };
+  discover() {
+    return this.engines.discover();
   }
 }

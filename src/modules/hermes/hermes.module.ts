@@ -1,11 +1,15 @@
 import { Module, OnApplicationBootstrap } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { passiveLifecycle } from '../../core/registry/passive-lifecycle';
+import { ChatStreamHub } from './chat-stream-hub.service';
+import { EngineDiscovery } from './engine-discovery.service';
 import { EngineRegistry } from './engine-registry.service';
+import { EngineSelection } from './engine-selection.service';
 import { EngineEntity } from './engine.entity';
 import { HermesController } from './hermes.controller';
 import { ProviderScoreboard } from './provider-scoreboard.service';
 import { ProviderUsageEntity } from './provider-usage.entity';
+import { ProviderSlots } from './provider-slots';
 import { TierRouter } from './tier-router.service';
 
 /**
@@ -15,8 +19,24 @@ import { TierRouter } from './tier-router.service';
 @Module({
   imports: [TypeOrmModule.forFeature([EngineEntity, ProviderUsageEntity])],
   controllers: [HermesController],
-  providers: [passiveLifecycle('hermes'), EngineRegistry, ProviderScoreboard, TierRouter],
-  exports: [EngineRegistry, ProviderScoreboard, TierRouter],
+  providers: [
+    passiveLifecycle('hermes'),
+    EngineRegistry,
+    ProviderScoreboard,
+    ProviderSlots,
+    TierRouter,
+    ChatStreamHub,
+    EngineDiscovery,
+    EngineSelection,
+  ],
+  exports: [
+    EngineRegistry,
+    ProviderScoreboard,
+    ProviderSlots,
+    TierRouter,
+    ChatStreamHub,
+    EngineSelection,
+  ],
 })
 export class HermesModule implements OnApplicationBootstrap {
   constructor(

@@ -1,9 +1,9 @@
 import { isReservedEnvName } from '../../core/config/reserved-env';
-import { ChatTurn, Completion, Provider, ProviderError } from './provider';
+import { ChatParams, ChatTurn, Completion, Provider, ProviderError, TokenUsage } from './provider';
 
 interface ChatCompletionResponse {
   model?: string;
-  choices?: Array<{ message?: { content?: unknown } }>;
+  choices?: Array<{ message?: { content?: unknown }; finish_reason?: unknown }>;
   usage?: { total_tokens?: number; prompt_tokens?: number; completion_tokens?: number };
 }
 
@@ -27,37 +27,112 @@ function tokensOf(usage: ChatCompletionResponse['usage']): number {
   return (usage.prompt_tokens ?? 0) + (usage.completion_tokens ?? 0);
 }
 
+/** A timeout signal, joined with the caller's own (client gone, job cancelled) when given. */
+function signalFor(timeoutMs: number, signal?: AbortSignal): AbortSignal {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  return signal ? AbortSignal.any([timeout, signal]) : timeout;
+}
+
+function failure(provider: Provider, err: unknown, timeoutMs: number, signal?: AbortSignal) {
+  if (signal?.aborted) return new ProviderError(provider.name, 'cancelled by the caller');
+  const timedOut = (err as Error).name === 'TimeoutError';
+  return new ProviderError(
+    provider.name,
+    timedOut ? `timed out after ${timeoutMs} ms` : (err as Error).message,
+  );
+}
+
 /** Sends `init` and aborts it after `timeoutMs`, turning every failure into a ProviderError. */
-async function call(
+async function send(
   provider: Provider,
   path: string,
   init: RequestInit,
   timeoutMs: number,
-): Promise<unknown> {
+  signal?: AbortSignal,
+): Promise<Response> {
   const url = `${provider.base_url.replace(/\/+$/, '')}${path}`;
   let response: Response;
   try {
     response = await fetch(url, {
       ...init,
       headers: headersFor(provider),
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: signalFor(timeoutMs, signal),
     });
   } catch (err) {
-    const timedOut = (err as Error).name === 'TimeoutError';
-    throw new ProviderError(
-      provider.name,
-      timedOut ? `timed out after ${timeoutMs} ms` : (err as Error).message,
-    );
+    throw failure(provider, err, timeoutMs, signal);
   }
   if (!response.ok) {
-    await response.body?.cancel();
+    await response.body?.cancel().catch(() => undefined);
     throw new ProviderError(provider.name, `HTTP ${response.status}`, response.status);
   }
+  return response;
+}
+
+async function call(
+  provider: Provider,
+  path: string,
+  init: RequestInit,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<unknown> {
+  const response = await send(provider, path, init, timeoutMs, signal);
   try {
     return await response.json();
-  } catch {
+  } catch (err) {
+    if (signal?.aborted || (err as Error).name === 'TimeoutError')
+      throw failure(provider, err, timeoutMs, signal);
     throw new ProviderError(provider.name, 'response is not JSON');
   }
+}
+
+/** Request fields VX11 sets itself; every other field of the caller's request is passed through. */
+const OWN_FIELDS = new Set(['model', 'messages', 'stream', 'stream_options', 'fallback']);
+
+function requestBody(
+  provider: Provider,
+  messages: ChatTurn[],
+  params: ChatParams | undefined,
+  model: string | undefined,
+): Record<string, unknown> {
+  const passed = Object.fromEntries(
+    Object.entries(params ?? {}).filter(([key]) => !OWN_FIELDS.has(key)),
+  );
+  return { ...passed, model: model ?? provider.model, messages };
+}
+
+/** A rough token count (4 characters a token) for a provider that reports no usage. */
+export function countTokens(text: string): number {
+  return Math.ceil(text.length / 4);
+}
+
+function usageOf(
+  usage: ChatCompletionResponse['usage'],
+  messages: ChatTurn[],
+  content: string,
+): TokenUsage {
+  if (usage && (typeof usage.total_tokens === 'number' || usage.prompt_tokens !== undefined)) {
+    const prompt = usage.prompt_tokens ?? 0;
+    const completion = usage.completion_tokens ?? 0;
+    return {
+      prompt_tokens: prompt,
+      completion_tokens: completion,
+      total_tokens: tokensOf(usage),
+    };
+  }
+  const prompt = countTokens(messages.map((m) => m.content).join('\n'));
+  const completion = countTokens(content);
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: prompt + completion,
+  };
+}
+
+export interface CallOptions {
+  params?: ChatParams;
+  /** The model to ask for instead of the provider's configured one. */
+  model?: string;
+  signal?: AbortSignal;
 }
 
 /** `POST {base_url}/chat/completions` with abort on timeout; usage read from the response. */
@@ -65,24 +140,178 @@ export async function chatCompletion(
   provider: Provider,
   messages: ChatTurn[],
   timeoutMs: number,
+  options: CallOptions = {},
 ): Promise<Completion> {
   const started = performance.now();
   const body = (await call(
     provider,
     '/chat/completions',
-    { method: 'POST', body: JSON.stringify({ model: provider.model, messages }) },
+    {
+      method: 'POST',
+      body: JSON.stringify(requestBody(provider, messages, options.params, options.model)),
+    },
     timeoutMs,
+    options.signal,
   )) as ChatCompletionResponse;
-  const content = body.choices?.[0]?.message?.content;
+  const choice = body.choices?.[0];
+  const content = choice?.message?.content;
   if (typeof content !== 'string')
     throw new ProviderError(provider.name, 'response has no choices[0].message.content');
+  const usage = body.usage ? usageOf(body.usage, messages, content) : undefined;
   return {
     provider: provider.name,
     model: typeof body.model === 'string' ? body.model : provider.model,
     content,
     tokens_used: tokensOf(body.usage),
     latency_ms: Math.round((performance.now() - started) * 100) / 100,
+    ...(usage ? { usage } : {}),
+    finish_reason: typeof choice?.finish_reason === 'string' ? choice.finish_reason : 'stop',
   };
+}
+
+/** One piece of a streamed answer as it arrives. */
+export interface StreamDelta {
+  content: string;
+}
+
+/** Longest SSE event a provider may send before the stream is called broken. */
+const MAX_EVENT_CHARS = 1024 * 1024;
+/** Longest streamed answer kept (the whole answer is stored when the stream ends). */
+const MAX_ANSWER_CHARS = 4 * 1024 * 1024;
+
+/**
+ * `POST {base_url}/chat/completions` with `stream: true`: calls `onDelta` with each piece of
+ * text as it arrives and resolves with the whole answer once the provider sent `[DONE]`.
+ * `timeoutMs` bounds the wait for the response and for each next piece. A stream that ends
+ * without `[DONE]`, sends an error event or cannot be parsed rejects with a ProviderError;
+ * `onDelta` has then been called for what did arrive (`delivered` tells the caller).
+ */
+export async function streamCompletion(
+  provider: Provider,
+  messages: ChatTurn[],
+  timeoutMs: number,
+  onDelta: (delta: StreamDelta) => void,
+  options: CallOptions = {},
+): Promise<Completion> {
+  const started = performance.now();
+  const idle = new AbortController();
+  const signal = options.signal ? AbortSignal.any([idle.signal, options.signal]) : idle.signal;
+  let timer = setTimeout(() => idle.abort(timeoutError(timeoutMs)), timeoutMs);
+  const rearm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => idle.abort(timeoutError(timeoutMs)), timeoutMs);
+  };
+  const fail = (err: unknown) => {
+    if (err instanceof ProviderError) return err;
+    if (options.signal?.aborted) return new ProviderError(provider.name, 'cancelled by the caller');
+    if (idle.signal.aborted)
+      return new ProviderError(provider.name, `timed out after ${timeoutMs} ms`);
+    return new ProviderError(provider.name, (err as Error).message);
+  };
+  try {
+    const body = requestBody(provider, messages, options.params, options.model);
+    const response = await send(
+      provider,
+      '/chat/completions',
+      {
+        method: 'POST',
+        body: JSON.stringify({ ...body, stream: true, stream_options: { include_usage: true } }),
+      },
+      // the idle timer above bounds the wait; this one only guards a provider that never closes
+      24 * 3600 * 1000,
+      signal,
+    );
+    if (!response.body) throw new ProviderError(provider.name, 'streamed response has no body');
+    let model = provider.model;
+    let content = '';
+    let usage: ChatCompletionResponse['usage'];
+    let finish: string | null = null;
+    let done = false;
+    let buffer = '';
+    const decoder = new TextDecoder();
+    const reader = response.body.getReader();
+    signal.addEventListener('abort', () => void reader.cancel().catch(() => undefined), {
+      once: true,
+    });
+    const handle = (event: string) => {
+      const data = event
+        .split('\n')
+        .filter((line) => line.startsWith('data:'))
+        .map((line) => line.slice(5).replace(/^ /, ''))
+        .join('\n');
+      if (data === '') return;
+      if (data.trim() === '[DONE]') {
+        done = true;
+        return;
+      }
+      let chunk: StreamChunk;
+      try {
+        chunk = JSON.parse(data) as StreamChunk;
+      } catch {
+        throw new ProviderError(provider.name, 'stream event is not JSON');
+      }
+      if (chunk.error) {
+        const message = typeof chunk.error.message === 'string' ? chunk.error.message : 'error';
+        throw new ProviderError(provider.name, `error in stream: ${message}`);
+      }
+      if (typeof chunk.model === 'string') model = chunk.model;
+      if (chunk.usage) usage = chunk.usage;
+      const choice = chunk.choices?.[0];
+      if (typeof choice?.finish_reason === 'string') finish = choice.finish_reason;
+      const text = choice?.delta?.content;
+      if (typeof text === 'string' && text.length > 0) {
+        if (content.length + text.length > MAX_ANSWER_CHARS)
+          throw new ProviderError(provider.name, `answer over ${MAX_ANSWER_CHARS} characters`);
+        content += text;
+        onDelta({ content: text });
+      }
+    };
+    while (!done) {
+      const { value, done: ended } = await reader.read();
+      if (ended) break;
+      rearm();
+      buffer += decoder.decode(value, { stream: true }).replace(/\r\n?/g, '\n');
+      let cut: number;
+      while (!done && (cut = buffer.indexOf('\n\n')) >= 0) {
+        handle(buffer.slice(0, cut));
+        buffer = buffer.slice(cut + 2);
+      }
+      if (buffer.length > MAX_EVENT_CHARS)
+        throw new ProviderError(provider.name, 'stream event too large');
+    }
+    if (!done) {
+      if (signal.aborted) throw new Error('aborted');
+      throw new ProviderError(provider.name, 'stream ended before [DONE]');
+    }
+    await reader.cancel().catch(() => undefined);
+    const counted = usageOf(usage, messages, content);
+    return {
+      provider: provider.name,
+      model,
+      content,
+      tokens_used: counted.total_tokens,
+      latency_ms: Math.round((performance.now() - started) * 100) / 100,
+      usage: counted,
+      finish_reason: finish ?? 'stop',
+    };
+  } catch (err) {
+    throw fail(err);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function timeoutError(ms: number): Error {
+  const err = new Error(`timed out after ${ms} ms`);
+  err.name = 'TimeoutError';
+  return err;
+}
+
+interface StreamChunk {
+  model?: unknown;
+  choices?: Array<{ delta?: { content?: unknown }; finish_reason?: unknown }>;
+  usage?: ChatCompletionResponse['usage'];
+  error?: { message?: unknown };
 }
 
 /** `GET {base_url}/models`: the model ids the engine serves. */

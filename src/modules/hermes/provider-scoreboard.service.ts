@@ -5,7 +5,7 @@ import { BreakerRegistry } from '../../core/breaker/breaker-registry.service';
 import { CircuitBreaker } from '../../core/breaker/circuit-breaker';
 import { AppConfig } from '../../core/config/app-config';
 import { MetricsService } from '../../core/metrics/metrics.service';
-import { Counter } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 import { Provider } from './provider';
 
 const EWMA_ALPHA = 0.3;
@@ -30,6 +30,7 @@ const utcDay = (at = new Date()) => at.toISOString().slice(0, 10);
 export class ProviderScoreboard {
   private readonly stats = new Map<string, Stats>();
   private readonly failuresTotal: Counter<'provider'>;
+  private readonly budgetRemaining: Gauge<'provider'>;
 
   constructor(
     private readonly config: AppConfig,
@@ -40,6 +41,12 @@ export class ProviderScoreboard {
     this.failuresTotal = new Counter({
       name: 'vx11_provider_failures_total',
       help: 'Failed provider calls (errors, timeouts, non-2xx)',
+      labelNames: ['provider'],
+      registers: [metrics.registry],
+    });
+    this.budgetRemaining = new Gauge({
+      name: 'vx11_provider_budget_remaining_ratio',
+      help: 'Share of its daily token budget a provider has left today (providers with a budget)',
       labelNames: ['provider'],
       registers: [metrics.registry],
     });
@@ -62,6 +69,7 @@ export class ProviderScoreboard {
       const stats = this.of(p.name);
       stats.tokensToday = rows.find((r) => r.provider === p.name)?.tokens_used ?? 0;
       this.breaker(p.name);
+      this.budgetRatio(p);
     }
   }
 
@@ -70,6 +78,15 @@ export class ProviderScoreboard {
     const budget = provider.daily_token_budget;
     if (!budget) return Infinity;
     return Math.max(0, budget - this.of(provider.name).tokensToday);
+  }
+
+  /** 0..1 of today's budget left (and the gauge set to it); null without a budget. */
+  budgetRatio(provider: Provider): number | null {
+    const budget = provider.daily_token_budget;
+    if (!budget) return null;
+    const ratio = this.headroom(provider) / budget;
+    this.budgetRemaining.set({ provider: provider.name }, ratio);
+    return ratio;
   }
 
   overBudget(provider: Provider): boolean {

@@ -10,6 +10,10 @@ export interface Provider {
   timeout_ms?: number | null;
   priority: number;
   daily_token_budget?: number | null;
+  /** Price per 1000 tokens (config providers); the budget downgrade prefers the cheapest. */
+  cost_per_1k_tokens?: number | null;
+  /** Calls in flight at once (config providers); unlimited when unset. */
+  max_concurrency?: number | null;
   source: 'config' | 'runtime';
   models?: string[] | null;
 }
@@ -19,12 +23,24 @@ export interface ChatTurn {
   content: string;
 }
 
+/** What a provider is asked besides the messages: OpenAI request fields, passed through. */
+export type ChatParams = Record<string, unknown>;
+
+export interface TokenUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+}
+
 export interface Completion {
   provider: string;
   model: string;
   content: string;
   tokens_used: number;
   latency_ms: number;
+  /** The provider's own usage when it sent one; counted otherwise (streams). */
+  usage?: TokenUsage;
+  finish_reason?: string | null;
 }
 
 /** Why a provider call failed; `status` is the HTTP status when there was one. */

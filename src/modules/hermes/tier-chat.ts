@@ -30,8 +30,17 @@ export async function chatWithTier(
       content: answer.content,
       latency_ms: answer.latency_ms,
       tokens_used: answer.tokens_used,
-      ...(answer.attempts.length > 1
-        ? { fallback_reason: NoProviderAnswered.describe(answer.attempts.slice(0, -1)) }
+      ...(answer.attempts.length > 1 || answer.downgrade
+        ? {
+            fallback_reason: [
+              answer.downgrade,
+              answer.attempts.length > 1
+                ? NoProviderAnswered.describe(answer.attempts.slice(0, -1))
+                : undefined,
+            ]
+              .filter(Boolean)
+              .join('; '),
+          }
         : {}),
     };
   } catch (err) {

@@ -1,23 +1,22 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { AppConfig } from '../../core/config/app-config';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { HealthReport, ModuleLifecycle } from '../../core/registry/lifecycle';
 import { ModuleRegistry } from '../../core/registry/module-registry.service';
-import { guarded } from '../../core/util/guarded';
-import { PressureAnt, PressureReading } from './pressure-ant';
+import { HormigueroScanService } from './hormiguero-scan.service';
+import { HormigueroQueen } from './queen';
 
-/** Hormiguero owns the queen: a scheduler that sends the ants out every scan interval. */
+/**
+ * Hormiguero's lifecycle: activate starts the pressure ant's lag sampler and the queen (each ant
+ * a repeatable job, plus the local timer); deactivate stops every ant, bounded.
+ */
 @Injectable()
 export class HormigueroLifecycle implements ModuleLifecycle, OnModuleInit {
   readonly name = 'hormiguero';
-  private readonly logger = new Logger('Hormiguero');
-  private queen: NodeJS.Timeout | undefined;
-  private readonly pressureAnt = new PressureAnt();
-  private last: PressureReading | undefined;
   private activatedAt = 0;
 
   constructor(
     private readonly registry: ModuleRegistry,
-    private readonly config: AppConfig,
+    private readonly queen: HormigueroQueen,
+    private readonly scanner: HormigueroScanService,
   ) {}
 
   onModuleInit(): void {
@@ -25,60 +24,50 @@ export class HormigueroLifecycle implements ModuleLifecycle, OnModuleInit {
   }
 
   get schedulerRunning(): boolean {
-    return this.queen !== undefined;
-  }
-
-  get lastReading(): PressureReading | undefined {
-    return this.last;
+    return this.queen.isRunning;
   }
 
   async activate(): Promise<void> {
-    if (this.queen) return;
+    if (this.queen.isRunning) return;
     this.activatedAt = Date.now();
-    this.last = undefined;
-    this.pressureAnt.start();
-    // A failed scan is logged; health() reports the queen stalled if scans keep failing.
-    this.queen = setInterval(
-      guarded('pressure scan', () => this.scan(), { logger: this.logger }),
-      this.intervalMs,
-    );
-    this.queen.unref();
+    this.scanner.pressure.start();
+    this.queen.start();
   }
 
   async deactivate(): Promise<void> {
-    if (this.queen) clearInterval(this.queen);
-    this.queen = undefined;
-    this.pressureAnt.stop();
+    await this.queen.stop();
+    this.scanner.pressure.stop();
   }
 
-  /** Healthy while the queen's timer exists and the ants went out within two intervals. */
+  /** Healthy while the queen runs and every scheduled ant went out within two intervals. */
   async health(): Promise<HealthReport> {
-    if (!this.queen) return { ok: false, detail: 'scheduler not running' };
-    const lastAt = this.last ? Date.parse(this.last.at) : this.activatedAt;
-    const quietMs = Date.now() - lastAt;
-    if (quietMs > 2 * this.intervalMs) {
-      const since = this.last ? `last scan at ${this.last.at}` : 'no scan since activation';
+    if (!this.queen.isRunning) return { ok: false, detail: 'queen not running' };
+    const now = Date.now();
+    const stalled: string[] = [];
+    const failing: string[] = [];
+    for (const s of this.queen.schedule()) {
+      const last = this.scanner.lastRun(s.ant);
+      // a run recorded before this activation (read back after a restart) does not count
+      const lastAt = Math.max(last ? Date.parse(last.started_at) : 0, this.activatedAt);
+      // a slow scan (fs_drift hashing a large tree) gets one more interval plus its own time
+      if (now - lastAt > 2 * s.interval_ms + 5000) stalled.push(s.ant);
+      if (last && !last.ok && Date.parse(last.started_at) >= this.activatedAt)
+        failing.push(`${s.ant}: ${last.error}`);
+    }
+    if (stalled.length > 0) {
       return {
         ok: false,
-        detail: `scheduler stalled: ${since} (${Math.round(quietMs / 1000)} s ago)`,
+        detail: `ants stalled (no scan within two intervals): ${stalled.join(', ')}`,
       };
     }
+    if (failing.length > 0) {
+      return { ok: false, detail: `ants failing: ${failing.join('; ')}` };
+    }
+    const schedule = this.queen.schedule();
     return {
       ok: true,
-      detail: this.last
-        ? `scheduler running, last scan ${this.last.at}`
-        : 'scheduler running, first scan pending',
-      data: this.last ? { ...this.last } : undefined,
+      detail: `queen running, ${schedule.length} ants scheduled`,
+      data: { ants: schedule.map((s) => s.ant), queued: schedule.filter((s) => s.queued).length },
     };
-  }
-
-  /** One round of the ants; the full colony (db, fs-drift ants) arrives with its own issue. */
-  scan(): PressureReading {
-    this.last = this.pressureAnt.read();
-    return this.last;
-  }
-
-  private get intervalMs(): number {
-    return this.config.hormiguero.scanIntervalSec * 1000;
   }
 }

@@ -8,6 +8,7 @@ import { QueueService } from '../../core/queue/queue.service';
 import { RedisService } from '../../core/queue/redis.service';
 import { HealthReport, ModuleLifecycle } from '../../core/registry/lifecycle';
 import { ModuleRegistry } from '../../core/registry/module-registry.service';
+import { ChatStreamHub } from '../hermes/chat-stream-hub.service';
 import { TierRouter } from '../hermes/tier-router.service';
 import { ChatJobData, runTierChatJob } from '../hermes/tier-chat-job';
 import { ArchitectCycle } from './health/architect-cycle.service';
@@ -30,6 +31,7 @@ export class MadreLifecycle implements ModuleLifecycle, OnModuleInit {
     private readonly queues: QueueService,
     private readonly jobHandlers: JobHandlers,
     private readonly router: TierRouter,
+    private readonly hub: ChatStreamHub,
     private readonly redis: RedisService,
     private readonly healthSchedule: HealthSchedule,
     private readonly maintenance: MaintenanceScheduler,
@@ -40,7 +42,7 @@ export class MadreLifecycle implements ModuleLifecycle, OnModuleInit {
   onModuleInit(): void {
     this.registry.attach(this);
     this.jobHandlers.register(QueueName.Madre, JobName.Chat, (job: Job<ChatJobData>) =>
-      runTierChatJob(this.router, 'madre', job),
+      runTierChatJob(this.router, 'madre', job, this.hub),
     );
   }
 

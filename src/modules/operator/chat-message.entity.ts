@@ -1,7 +1,6 @@
 import { Column, Entity, Index, ManyToOne, JoinColumn, PrimaryColumn } from 'typeorm';
 import { ChatSessionEntity } from './chat-session.entity';
-
-export type FallbackSource = 'switch' | 'madre' | 'local_llm_degraded';
+import type { FallbackSource } from '../madre/chat/fallback-source';
 
 /** One chat message, user or assistant, with where its answer came from. */
 @Entity('chat_messages')

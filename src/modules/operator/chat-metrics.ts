@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Histogram } from 'prom-client';
 import { MetricsService } from '../../core/metrics/metrics.service';
-import { FallbackSource } from './chat-message.entity';
+import { FallbackSource } from '../madre/chat/fallback-source';
 
 /** Chats by fallback source and their end-to-end latency. */
 @Injectable()

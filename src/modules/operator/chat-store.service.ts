@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { nativeDb } from '../../core/database/native-db';
 import { ApiError } from '../../core/errors/api-error';
+import { ChatErrors } from './chat-errors';
 import { ChatMessageEntity } from './chat-message.entity';
 import { ChatSessionEntity } from './chat-session.entity';
 
@@ -37,9 +38,19 @@ export class ChatStore {
     });
   }
 
+  /** The session's last `limit` messages, oldest first ([] for an unknown session). */
+  async recent(sessionId: string, limit: number): Promise<ChatMessageEntity[]> {
+    const rows = await this.db.getRepository(ChatMessageEntity).find({
+      where: { session_id: sessionId },
+      order: { timestamp: 'DESC', role: 'ASC' },
+      take: limit,
+    });
+    return rows.reverse();
+  }
+
   async session(id: string) {
     const session = await this.db.getRepository(ChatSessionEntity).findOneBy({ id });
-    if (!session) throw new ApiError(404, 'session_not_found', `No chat session ${id}`);
+    if (!session) throw new ApiError(ChatErrors.session_not_found, `No chat session ${id}`);
     const messages = await this.db
       .getRepository(ChatMessageEntity)
       .find({ where: { session_id: id }, order: { timestamp: 'ASC', role: 'DESC' } });

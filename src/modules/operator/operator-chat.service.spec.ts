@@ -19,8 +19,10 @@ import { ChatMetrics } from './chat-metrics';
 import { ChatPersistenceReporter } from './chat-persistence-reporter';
 import { ChatRateLimiter } from './chat-rate-limiter.service';
 import { ChatStore } from './chat-store.service';
-import { LocalResponder } from './local-responder';
+import { LocalResponder } from '../madre/chat/local-responder';
 import { OperatorChatService } from './operator-chat.service';
+import { ChatChain } from '../madre/chat/chat-chain.service';
+import { ChatStreamHub } from '../hermes/chat-stream-hub.service';
 
 const MODE_TIMEOUT_MS = 5000;
 
@@ -49,6 +51,11 @@ class FakeStore {
     if (this.refuse) throw this.refuse;
     this.messages.push(message);
   }
+
+  async recent(sessionId: string, limit: number): Promise<ChatMessageEntity[]> {
+    if (this.refuse) throw this.refuse;
+    return this.messages.filter((m) => m.session_id === sessionId).slice(-limit);
+  }
 }
 
 const completion = (provider: string, content: string): Completion => ({
@@ -75,8 +82,10 @@ describe('OperatorChatService', () => {
   const setState = (name: string, state: 'active' | 'off') =>
     states.set(name, state, new Date().toISOString());
 
+  let config: AppConfig;
+
   beforeEach(() => {
-    const config = {
+    config = {
       queuePrefix: 'spec',
       chat: { rateLimit: 3, clientRateLimit: 100, rateWindowSec: 60, maxMessageChars: 50 },
     } as AppConfig;
@@ -95,18 +104,25 @@ describe('OperatorChatService', () => {
     build = (incidents) => {
       metrics = new Registry();
       const metricsService = { registry: metrics } as MetricsService;
-      return new OperatorChatService(
-        config,
+      const chain = new ChatChain(
         registry,
         queues as unknown as QueueService,
-        { hasProviders: (tier: string) => tiersWithProviders.has(tier) } as TierRouter,
+        {
+          hasProviders: (tier: string) => tiersWithProviders.has(tier),
+          available: () => true,
+        } as unknown as TierRouter,
         { timeoutMs: MODE_TIMEOUT_MS } as SwitchModeService,
-        // The real limiter, counting in memory as it does while Redis is down.
-        new ChatRateLimiter(config, { isUp: () => false } as unknown as RedisService),
-        store as unknown as ChatStore,
+        {} as ChatStreamHub,
         {
           reply: (message: string, why: string) => `local answer to "${message}" (${why})`,
         } as LocalResponder,
+      );
+      return new OperatorChatService(
+        config,
+        // The real limiter, counting in memory as it does while Redis is down.
+        new ChatRateLimiter(config, { isUp: () => false } as unknown as RedisService),
+        store as unknown as ChatStore,
+        chain,
         new ChatMetrics(metricsService),
         bus,
         new ChatPersistenceReporter(incidents as IncidentService, metricsService),
@@ -267,5 +283,51 @@ describe('OperatorChatService', () => {
     expect(logged).toHaveBeenCalledWith(
       'chat persistence incident not raised: Error: disk I/O error',
     );
+  });
+
+  it('sends the system prompt and the session’s recent messages, bounded by count and characters', async () => {
+    setState('switch', 'active');
+    config.chat.systemPrompt = 'Be brief.';
+    config.chat.rateLimit = 10;
+    config.chat.contextMessages = 3;
+    config.chat.contextChars = 1000;
+    queues.replies.set(QueueName.Switch, completion('fast', 'ok'));
+    for (const m of ['one', 'two', 'three']) await chat(m, 'ctx');
+    expect(queues.jobs.map((j) => j.data.messages)).toEqual([
+      [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'one' },
+      ],
+      [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'one' },
+        { role: 'assistant', content: 'ok' },
+        { role: 'user', content: 'two' },
+      ],
+      [
+        { role: 'system', content: 'Be brief.' },
+        // four earlier messages, three sent: the oldest goes first
+        { role: 'assistant', content: 'ok' },
+        { role: 'user', content: 'two' },
+        { role: 'assistant', content: 'ok' },
+        { role: 'user', content: 'three' },
+      ],
+    ]);
+    config.chat.contextChars = 8; // 'ok' + 'three' fit (7), one more 'ok' would not
+    await chat('four', 'ctx');
+    expect(queues.jobs.at(-1)?.data.messages).toEqual([
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: 'three' },
+      { role: 'assistant', content: 'ok' },
+      { role: 'user', content: 'four' },
+    ]);
+  });
+
+  it('still answers, without history, when the store cannot read the session', async () => {
+    setState('switch', 'active');
+    queues.replies.set(QueueName.Switch, completion('fast', 'ok'));
+    store.recent = () => Promise.reject(new Error('SQLITE_BUSY'));
+    await expect(chat('hello', 'unreadable')).resolves.toMatchObject({ fallback_source: 'switch' });
+    expect(queues.jobs.at(-1)?.data.messages).toEqual([{ role: 'user', content: 'hello' }]);
   });
 });

@@ -1,24 +1,26 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../../core/config/app-config';
 import { ApiError } from '../../core/errors/api-error';
+import { CoreErrors } from '../../core/errors/core-errors';
+import { ChatErrors } from './chat-errors';
 import { EventBus } from '../../core/events/event-bus.service';
-import { QueueName } from '../../core/queue/queue-names';
-import { QueueService } from '../../core/queue/queue.service';
-import { ModuleRegistry } from '../../core/registry/module-registry.service';
-import { Completion } from '../hermes/provider';
-import { TierRouter } from '../hermes/tier-router.service';
-import { CHAT_JOB, ChatJobData } from '../hermes/tier-chat-job';
-import { SwitchModeService } from '../switch/switch-mode.service';
-import { ChatMessageEntity, FallbackSource } from './chat-message.entity';
+import { ChatParams, ChatTurn } from '../hermes/provider';
+import {
+  ChainAnswer,
+  ChainStreamBroken,
+  ChatChain,
+  PinnedProvider,
+} from '../madre/chat/chat-chain.service';
+import { FallbackSource } from '../madre/chat/fallback-source';
+import { ChatMessageEntity } from './chat-message.entity';
 import { ChatMetrics } from './chat-metrics';
 import { ChatPersistenceReporter, UnsavedMessage } from './chat-persistence-reporter';
 import { ChatRateLimiter } from './chat-rate-limiter.service';
 import { ChatStore } from './chat-store.service';
-import { LOCAL_MODEL, LOCAL_PROVIDER, LocalResponder } from './local-responder';
 
-/** Time the caller waits for a queued tier beyond its per-call timeout. */
-const QUEUE_GRACE_MS = 500;
+const DEFAULT_CONTEXT_MESSAGES = 10;
+const DEFAULT_CONTEXT_CHARS = 16000;
 
 export interface ChatAnswer {
   message_id: string;
@@ -32,88 +34,193 @@ export interface ChatAnswer {
   latency_ms: number;
 }
 
+/** Where a streamed answer goes as it is produced. */
+export interface ChatStreamSink {
+  /** Once, before the first piece: who answers. */
+  start(meta: { source: FallbackSource; provider: string; model: string }): void;
+  delta(text: string): void;
+  /** Aborts the provider call (the client went away). */
+  signal?: AbortSignal;
+}
+
+/** One exchange: what the provider is sent, and what is stored (when there is a session). */
+export interface Exchange {
+  /** The user's message, as stored and as the local responder reads it. */
+  message: string;
+  /** What the provider is sent; the stored history, system prompt and `message` by default. */
+  messages?: ChatTurn[];
+  /** Unset: nothing is stored (an OpenAI request without `user` or a session header). */
+  sessionId?: string;
+  correlationId: string;
+  params?: ChatParams;
+  pin?: PinnedProvider;
+}
+
+/** What the /v1 API needs besides the stored answer. */
+export interface ExchangeResult extends ChatAnswer {
+  usage: ChainAnswer['usage'];
+  finish_reason: string;
+  fallback_reason: string;
+}
+
 /**
- * CONTRACT §4: rate limit, persist the user message, then switch (queue) → madre (queue) →
- * the local responder, persist the answer. Never throws past validation and rate limiting:
- * a message the store refuses is reported (log, metric, incident) after answering, not thrown.
+ * CONTRACT §4: rate limit, persist the user message, then the chain (switch → madre → local,
+ * see ChatChain) with the session's recent history as context, persist the answer. Never
+ * throws past validation and rate limiting: a message the store refuses is reported (log,
+ * metric, incident) after answering, not thrown. A stream that breaks after its first piece
+ * is the one exception (ChainStreamBroken): its caller ends the stream with an error.
  */
 @Injectable()
 export class OperatorChatService {
-  private readonly logger = new Logger('Chat');
-
   constructor(
     private readonly config: AppConfig,
-    private readonly registry: ModuleRegistry,
-    private readonly queues: QueueService,
-    private readonly router: TierRouter,
-    private readonly mode: SwitchModeService,
     private readonly limiter: ChatRateLimiter,
     private readonly store: ChatStore,
-    private readonly local: LocalResponder,
+    private readonly chain: ChatChain,
     private readonly metrics: ChatMetrics,
     private readonly events: EventBus,
     private readonly persistence: ChatPersistenceReporter,
   ) {}
 
+  /** POST /operator/api/chat: validated, rate limited, answered with the session's context. */
   async chat(
     message: string,
     sessionId: string | undefined,
     correlationId: string,
     clientAddress: string,
+    sink?: ChatStreamSink,
   ): Promise<ChatAnswer> {
-    const started = performance.now();
     this.validate(message);
     const session = sessionId ?? randomUUID();
-    const rate = await this.limiter.hit(session, clientAddress);
-    if (!rate.allowed) {
-      const whose = rate.scope === 'client' ? 'from this client address' : 'for this session';
-      throw new ApiError(
-        429,
-        'rate_limited',
-        `More than ${rate.limit} messages in ${this.config.chat.rateWindowSec} s ${whose}`,
-        undefined,
-        { retry_after: rate.retryAfterSec, limit_scope: rate.scope },
-        { 'retry-after': String(rate.retryAfterSec) },
-      );
-    }
-    const unsaved: UnsavedMessage[] = [];
-    await this.persist(this.message(session, 'user', message, correlationId), unsaved);
+    await this.admit(session, clientAddress);
+    const {
+      usage: _usage,
+      finish_reason: _f,
+      fallback_reason: _r,
+      ...answer
+    } = await this.exchange({ message, sessionId: session, correlationId }, sink);
+    return answer;
+  }
 
-    const { source, completion, reason } = await this.route(message, correlationId);
-    const response = completion?.content ?? this.local.reply(message, reason);
+  /** The rate limit of one message: a 429 with Retry-After past it. */
+  async admit(sessionKey: string, clientAddress: string): Promise<void> {
+    const rate = await this.limiter.hit(sessionKey, clientAddress);
+    if (rate.allowed) return;
+    const whose = rate.scope === 'client' ? 'from this client address' : 'for this session';
+    throw new ApiError(
+      CoreErrors.rate_limited,
+      `More than ${rate.limit} messages in ${this.config.chat.rateWindowSec} s ${whose}`,
+      undefined,
+      { retry_after: rate.retryAfterSec, limit_scope: rate.scope },
+      { 'retry-after': String(rate.retryAfterSec) },
+    );
+  }
+
+  /**
+   * Runs one exchange through the chain, storing both messages when it has a session. Streams
+   * to `sink` when given.
+   */
+  async exchange(input: Exchange, sink?: ChatStreamSink): Promise<ExchangeResult> {
+    const started = performance.now();
+    const { sessionId, correlationId } = input;
+    const messages = input.messages ?? (await this.context(sessionId, input.message));
+    const unsaved: UnsavedMessage[] = [];
+    if (sessionId)
+      await this.persist(this.message(sessionId, 'user', input.message, correlationId), unsaved);
+
+    let result: ChainAnswer;
+    try {
+      result = await this.chain.run({
+        messages,
+        prompt: input.message,
+        correlationId,
+        params: input.params,
+        pin: input.pin,
+        ...(sink ? { signal: sink.signal, onStart: sink.start, onDelta: sink.delta } : {}),
+      });
+    } catch (err) {
+      if (err instanceof ChainStreamBroken) {
+        this.events.emit(
+          'chat.failed',
+          'operator',
+          {
+            ...(sessionId ? { session_id: sessionId } : {}),
+            fallback_source: err.partial.source,
+            provider: err.partial.provider,
+            reason: err.message,
+            partial_chars: err.partial.content.length,
+          },
+          'warning',
+        );
+        if (unsaved.length > 0 && sessionId)
+          void this.persistence.report(sessionId, correlationId, unsaved);
+      }
+      throw err;
+    }
     const latencyMs = Math.round((performance.now() - started) * 100) / 100;
-    const answer = this.message(session, 'assistant', response, correlationId, {
-      fallback_source: source,
-      provider: completion?.provider ?? LOCAL_PROVIDER,
-      model: completion?.model ?? LOCAL_MODEL,
-      tokens_used: completion?.tokens_used ?? 0,
+    const session = sessionId ?? '';
+    const answer = this.message(session, 'assistant', result.content, correlationId, {
+      fallback_source: result.source,
+      provider: result.provider,
+      model: result.model,
+      tokens_used: result.usage.total_tokens,
       latency_ms: latencyMs,
     });
-    await this.persist(answer, unsaved);
+    if (sessionId) await this.persist(answer, unsaved);
 
-    this.metrics.record(source, latencyMs / 1000);
+    this.metrics.record(result.source, latencyMs / 1000);
     this.events.emit('chat.completed', 'operator', {
-      session_id: session,
+      ...(sessionId ? { session_id: sessionId } : {}),
       message_id: answer.id,
-      fallback_source: source,
-      provider: answer.provider,
-      model: answer.model,
+      fallback_source: result.source,
+      provider: result.provider,
+      model: result.model,
       latency_ms: latencyMs,
-      ...(reason ? { fallback_reason: reason } : {}),
+      tokens_used: result.usage.total_tokens,
+      ...(result.reason ? { fallback_reason: result.reason } : {}),
     });
     // The answer does not wait for the incident; report() never rejects.
-    if (unsaved.length > 0) void this.persistence.report(session, correlationId, unsaved);
+    if (unsaved.length > 0 && sessionId)
+      void this.persistence.report(sessionId, correlationId, unsaved);
     return {
       message_id: answer.id,
       session_id: session,
-      response,
-      model: answer.model!,
-      provider: answer.provider!,
-      fallback_source: source,
-      degraded: source !== 'switch',
+      response: result.content,
+      model: result.model,
+      provider: result.provider,
+      fallback_source: result.source,
+      degraded: result.source !== 'switch',
       correlation_id: correlationId,
       latency_ms: latencyMs,
+      usage: result.usage,
+      finish_reason: result.finish_reason,
+      fallback_reason: result.reason,
     };
+  }
+
+  /**
+   * The system prompt, the session's recent messages (chat.contextMessages, at most
+   * chat.contextChars of them, the oldest dropped first) and the new message. A history the
+   * store cannot read is left out rather than failing the chat.
+   */
+  private async context(sessionId: string | undefined, message: string): Promise<ChatTurn[]> {
+    const { contextMessages, contextChars, systemPrompt } = this.config.chat;
+    const limit = contextMessages ?? DEFAULT_CONTEXT_MESSAGES;
+    let budget = contextChars ?? DEFAULT_CONTEXT_CHARS;
+    const history: ChatTurn[] = [];
+    if (sessionId && limit > 0) {
+      const recent = await this.store.recent(sessionId, limit).catch(() => []);
+      for (const m of recent.reverse()) {
+        if (m.content.length > budget) break;
+        budget -= m.content.length;
+        history.unshift({ role: m.role, content: m.content });
+      }
+    }
+    return [
+      ...(systemPrompt ? [{ role: 'system' as const, content: systemPrompt }] : []),
+      ...history,
+      { role: 'user', content: message },
+    ];
   }
 
   /** Stores a message; a failure is noted for the report instead of failing the chat. */
@@ -127,60 +234,18 @@ export class OperatorChatService {
 
   private validate(message: string): void {
     if (message.trim().length === 0) {
-      throw new ApiError(400, 'validation_failed', 'message must not be empty', [
+      throw new ApiError(CoreErrors.validation_failed, 'message must not be empty', [
         { field: 'message', errors: ['message must not be empty'] },
       ]);
     }
     const max = this.config.chat.maxMessageChars;
     if (message.length > max) {
       throw new ApiError(
-        413,
-        'message_too_long',
+        ChatErrors.message_too_long,
         `message has ${message.length} characters; the limit is ${max}`,
         [{ field: 'message', errors: [`message must be at most ${max} characters`] }],
       );
     }
-  }
-
-  /** Switch, then madre, over their queues; the reason says why each tier was passed over. */
-  private async route(message: string, correlationId: string) {
-    const reasons: string[] = [];
-    const timeoutMs = this.mode.timeoutMs;
-    const job: ChatJobData = {
-      messages: [{ role: 'user', content: message }],
-      deadline: 0,
-      timeout_ms: timeoutMs,
-      correlation_id: correlationId,
-    };
-    const tiers: Array<[FallbackSource, QueueName, 'switch' | 'madre']> = [
-      ['switch', QueueName.Switch, 'switch'],
-      ['madre', QueueName.Madre, 'madre'],
-    ];
-    for (const [source, queue, tier] of tiers) {
-      if (!this.registry.isActive(tier)) {
-        reasons.push(`${tier} is ${this.registry.state(tier)}`);
-        continue;
-      }
-      if (!this.router.hasProviders(tier)) {
-        reasons.push(`no ${tier}-tier provider configured`);
-        continue;
-      }
-      try {
-        const wait = timeoutMs + QUEUE_GRACE_MS;
-        const completion = await this.queues.request<Completion>(
-          queue,
-          CHAT_JOB,
-          { ...job, deadline: Date.now() + timeoutMs },
-          wait,
-        );
-        return { source, completion, reason: reasons.join('; ') };
-      } catch (err) {
-        reasons.push(`${tier}: ${(err as Error).message}`);
-      }
-    }
-    const reason = reasons.join('; ');
-    this.logger.debug(`answering locally: ${reason}`);
-    return { source: 'local_llm_degraded' as const, completion: undefined, reason };
   }
 
   private message(

@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { MadreIntentsModule } from '../madre/intents/intents.module';
 import { CodeRunnerService } from './code-runner.service';
 import { SpawnAliasController } from './spawn-alias.controller';
 import { SpawnerMetrics } from './spawner-metrics';
 import { SpawnerRecovery } from './spawner-recovery';
+import { SpawnerRequestStep } from './spawner-request.step';
 import { SpawnerRunEntity } from './spawner-run.entity';
 import { SpawnerRunStore } from './spawner-run.store';
 import { SpawnerController } from './spawner.controller';
@@ -15,13 +17,14 @@ import { SpawnerService } from './spawner.service';
  * only while a window (or the policy) keeps it active. Dormant by default.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([SpawnerRunEntity])],
+  imports: [TypeOrmModule.forFeature([SpawnerRunEntity]), MadreIntentsModule],
   controllers: [SpawnerController, SpawnAliasController],
   providers: [
     CodeRunnerService,
     SpawnerLifecycle,
     SpawnerMetrics,
     SpawnerRecovery,
+    SpawnerRequestStep,
     SpawnerRunStore,
     SpawnerService,
   ],

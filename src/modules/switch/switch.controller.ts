@@ -6,19 +6,10 @@ import {
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
-import { ApiError } from '../../core/errors/api-error';
-import { QueueName } from '../../core/queue/queue-names';
-import { QueueService } from '../../core/queue/queue.service';
-import { RedisService } from '../../core/queue/redis.service';
 import { OwnedBy } from '../../core/registry/module-active.guard';
-import { withTimeout } from '../../core/util/with-timeout';
 import { RecordResultDto, SelectEngineDto } from '../hermes/dto/engine.dto';
-import { EngineRegistry } from '../hermes/engine-registry.service';
-import { ProviderScoreboard } from '../hermes/provider-scoreboard.service';
-import { TierRouter } from '../hermes/tier-router.service';
+import { EngineSelection } from '../hermes/engine-selection.service';
 import { SwitchControlDto, TierChatDto } from './dto/switch.dto';
-import { SwitchModeService } from './switch-mode.service';
-import { chatWithTier } from '../hermes/tier-chat';
 import { ApiErrors, ApiModuleErrors } from '../../core/http/openapi-errors';
 import {
   EngineChoiceDto,
@@ -30,8 +21,7 @@ import {
   SwitchQueueStatusDto,
   TierChatResultDto,
 } from './dto/switch-responses.dto';
-
-const QUEUE_STATUS_TIMEOUT_MS = 1000;
+import { SwitchService } from './switch.service';
 
 @ApiTags('switch')
 @ApiModuleErrors('switch')
@@ -40,12 +30,8 @@ const QUEUE_STATUS_TIMEOUT_MS = 1000;
 @Controller('switch')
 export class SwitchController {
   constructor(
-    private readonly engines: EngineRegistry,
-    private readonly scoreboard: ProviderScoreboard,
-    private readonly router: TierRouter,
-    private readonly mode: SwitchModeService,
-    private readonly queues: QueueService,
-    private readonly redis: RedisService,
+    private readonly switchService: SwitchService,
+    private readonly selection: EngineSelection,
   ) {}
 
   @ApiOperation({
@@ -56,7 +42,7 @@ export class SwitchController {
   @Post('chat')
   @HttpCode(200)
   chat(@Body() body: TierChatDto) {
-    return chatWithTier(this.router, 'switch', body, this.mode.timeoutMs);
+    return this.switchService.chat(body);
   }
 
   @ApiOperation({
@@ -66,17 +52,7 @@ export class SwitchController {
   @ApiOkResponse({ type: SwitchProvidersDto })
   @Get('providers')
   providers() {
-    return {
-      mode: this.mode.mode,
-      providers: this.scoreboard.rank(this.engines.list()).map((p) => ({
-        name: p.name,
-        tier: p.tier,
-        model: p.model,
-        source: p.source,
-        priority: p.priority,
-        ...this.scoreboard.snapshot(p),
-      })),
-    };
+    return this.switchService.providers();
   }
 
   @ApiOperation({
@@ -93,15 +69,7 @@ export class SwitchController {
   @Post('control')
   @HttpCode(200)
   control(@Body() body: SwitchControlDto) {
-    if (body.action === 'list_modes') return { mode: this.mode.mode, modes: this.mode.modes() };
-    if (body.action === 'set_mode') {
-      if (!body.mode)
-        throw new ApiError(400, 'validation_failed', 'set_mode needs "mode"', [
-          { field: 'mode', errors: ['mode is required for set_mode'] },
-        ]);
-      this.mode.set(body.mode);
-    }
-    return { mode: this.mode.mode, timeout_ms: this.mode.timeoutMs };
+    return this.switchService.control(body);
   }
 
   @ApiOperation({
@@ -110,21 +78,8 @@ export class SwitchController {
   })
   @ApiOkResponse({ type: SwitchQueueStatusDto })
   @Get('queue/status')
-  async queueStatus() {
-    if (!this.redis.isUp()) return { queue: QueueName.Switch, redis: 'down' };
-    const counts = await withTimeout(
-      this.queues
-        .queue(QueueName.Switch)
-        .getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed'),
-      QUEUE_STATUS_TIMEOUT_MS,
-      'queue status',
-    );
-    return {
-      queue: QueueName.Switch,
-      redis: 'up',
-      depth: counts.waiting + counts.delayed,
-      ...counts,
-    };
+  queueStatus() {
+    return this.switchService.queueStatus();
   }
 
   /** Which engine a query would go to now, and why. */
@@ -136,20 +91,7 @@ export class SwitchController {
   @Post('hermes/select_engine')
   @HttpCode(200)
   selectEngine(@Body() body: SelectEngineDto) {
-    const allowed = body.available_engines;
-    const candidates = this.scoreboard
-      .rank(this.engines.byTier('switch').filter((p) => !allowed || allowed.includes(p.name)))
-      .map((p) => ({ engine: p.name, model: p.model, ...this.scoreboard.snapshot(p) }));
-    const chosen = candidates.find((c) => c.score > 0) ?? null;
-    return {
-      engine: chosen?.engine ?? null,
-      reason: chosen
-        ? `highest score ${chosen.score} (success rate, latency, budget headroom, breaker ${chosen.breaker.state})`
-        : candidates.length === 0
-          ? 'no switch-tier engine registered'
-          : 'every engine is over budget or has an open breaker',
-      candidates,
-    };
+    return this.selection.select(body.available_engines);
   }
 
   @ApiOperation({
@@ -160,26 +102,14 @@ export class SwitchController {
   @ApiErrors([404, 'No such engine (engine_not_found)'])
   @Post('hermes/record_result')
   @HttpCode(200)
-  async recordResult(@Body() body: RecordResultDto) {
-    const engine = this.engines.get(body.engine);
-    if (!engine) throw new ApiError(404, 'engine_not_found', `No engine named ${body.engine}`);
-    if (body.success)
-      await this.scoreboard.recordSuccess(engine.name, body.latency_ms, body.tokens ?? 0);
-    else await this.scoreboard.recordFailure(engine.name);
-    return { engine: engine.name, ...this.scoreboard.snapshot(engine) };
+  recordResult(@Body() body: RecordResultDto) {
+    return this.selection.record(body);
   }
 
   @ApiOperation({ operationId: 'getEngineHealth', summary: 'Every engine: health and score' })
   @ApiOkResponse({ type: EngineHealthListDto })
   @Get('hermes/status')
   hermesStatus() {
-    return {
-      engines: this.engines.list().map((p) => ({
-        engine: p.name,
-        tier: p.tier,
-        healthy: this.scoreboard.breaker(p.name).state !== 'open' && !this.scoreboard.overBudget(p),
-        ...this.scoreboard.snapshot(p),
-      })),
-    };
+    return this.selection.health();
   }
 }

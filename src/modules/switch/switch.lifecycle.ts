@@ -8,6 +8,7 @@ import { HealthReport, ModuleLifecycle } from '../../core/registry/lifecycle';
 import { ModuleRegistry } from '../../core/registry/module-registry.service';
 import { EngineRegistry } from '../hermes/engine-registry.service';
 import { ProviderScoreboard } from '../hermes/provider-scoreboard.service';
+import { ChatStreamHub } from '../hermes/chat-stream-hub.service';
 import { TierRouter } from '../hermes/tier-router.service';
 import { ChatJobData, runTierChatJob } from '../hermes/tier-chat-job';
 
@@ -23,6 +24,7 @@ export class SwitchLifecycle implements ModuleLifecycle, OnModuleInit {
     private readonly jobHandlers: JobHandlers,
     private readonly redis: RedisService,
     private readonly router: TierRouter,
+    private readonly hub: ChatStreamHub,
     private readonly engines: EngineRegistry,
     private readonly scoreboard: ProviderScoreboard,
   ) {}
@@ -30,7 +32,7 @@ export class SwitchLifecycle implements ModuleLifecycle, OnModuleInit {
   onModuleInit(): void {
     this.registry.attach(this);
     this.jobHandlers.register(QueueName.Switch, JobName.Chat, (job: Job<ChatJobData>) =>
-      runTierChatJob(this.router, 'switch', job),
+      runTierChatJob(this.router, 'switch', job, this.hub),
     );
   }
 

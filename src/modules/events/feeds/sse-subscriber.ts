@@ -26,7 +26,7 @@ export class SseSubscriber implements FeedSubscriber {
   }
 
   /** Unsent bytes pile up in memory when the reader is slow; past the limit it is cut off. */
-  write(chunk: string): void {
+  write(chunk: string | Buffer): void {
     if (this.ended || this.res.writableEnded || this.res.destroyed) return;
     if (this.res.writableLength > this.maxBufferedBytes) {
       this.ended = true;

@@ -40,6 +40,8 @@ export class WsSubscriber implements FeedSubscriber {
     if (frame !== null) this.send(frame);
   }
 
+  private static readonly TEXT = { binary: false } as const;
+
   /** A `{"channel":"control",…}` frame. */
   control(body: Record<string, unknown>): void {
     this.send(JSON.stringify({ channel: 'control', ...body }));
@@ -53,13 +55,16 @@ export class WsSubscriber implements FeedSubscriber {
    * Frames queue in memory while a client reads slower than we send; past the limit the
    * client is cut off instead of holding memory (and everyone else) hostage.
    */
-  private send(frame: string): void {
+  private send(frame: string | Buffer): void {
     if (this.socket.readyState !== WebSocket.OPEN) return;
     if (this.socket.bufferedAmount > this.maxBufferedBytes) {
       this.drop('slow');
       return;
     }
-    this.socket.send(frame);
+    // A Buffer is framed as it is (the frame shared by every subscriber; a string would be
+    // encoded again for each); it is sent as a text frame, which it is (UTF-8 JSON).
+    if (typeof frame === 'string') this.socket.send(frame);
+    else this.socket.send(frame, WsSubscriber.TEXT);
   }
 
   drop(reason: DropReason): void {

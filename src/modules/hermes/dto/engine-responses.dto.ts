@@ -77,6 +77,12 @@ export class EngineDto extends ProviderStatsDto {
   @ApiProperty({ type: 'integer', nullable: true })
   daily_token_budget: number | null;
 
+  @ApiProperty({ type: Number, nullable: true, description: 'Price per 1000 tokens' })
+  cost_per_1k_tokens: number | null;
+
+  @ApiProperty({ type: 'integer', nullable: true, description: 'Calls in flight at once' })
+  max_concurrency: number | null;
+
   @ApiProperty({ enum: ['config', 'runtime'], description: 'From config, or registered here' })
   source: 'config' | 'runtime';
 

@@ -1,5 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, Matches, MaxLength, Min } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 
 export class RegisterEngineDto {
   @ApiProperty({ example: 'local-llama' })
@@ -49,6 +59,19 @@ export class RegisterEngineDto {
   @IsInt()
   @Min(0)
   daily_token_budget?: number;
+
+  @ApiPropertyOptional({ example: 0.5, description: 'Price per 1000 tokens (budget downgrade)' })
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  cost_per_1k_tokens?: number;
+
+  @ApiPropertyOptional({ type: 'integer', example: 4, description: 'Calls in flight at once' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  max_concurrency?: number;
 }
 
 export class SelectEngineDto {

@@ -8,6 +8,7 @@ import { HealthMetrics } from './health-metrics';
 import { HealthMonitor } from './health-monitor.service';
 import { MadreHealthController } from './health.controller';
 import { HealthSchedule } from './health.schedule';
+import { IncidentMetrics } from './incident-metrics';
 import { IncidentEntity } from './incident.entity';
 import { IncidentService } from './incident.service';
 import { ModuleRestarter } from './module-restarter.service';
@@ -22,6 +23,7 @@ import { ModuleRestarter } from './module-restarter.service';
     HealthMetrics,
     HealthMonitor,
     HealthSchedule,
+    IncidentMetrics,
     IncidentService,
     ModuleRestarter,
   ],

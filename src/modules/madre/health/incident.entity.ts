@@ -1,5 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { Severity } from '../../../core/events/event-bus.service';
+import type { SeverityLevel } from './incident-severity';
 
 export const INCIDENT_STATUSES = ['open', 'acknowledged', 'resolved'] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
@@ -25,6 +26,10 @@ export class IncidentEntity {
 
   @Column('text')
   severity: Severity;
+
+  /** S1–S4, from kind and source (incident-severity.ts); `severity` is the event-bus severity. */
+  @Column('text', { default: 'S3' })
+  severity_level: SeverityLevel;
 
   @Column('text')
   status: IncidentStatus;

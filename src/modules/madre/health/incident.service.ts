@@ -6,6 +6,7 @@ import { nativeDb } from '../../../core/database/native-db';
 import { ApiError } from '../../../core/errors/api-error';
 import { EventBus, Severity } from '../../../core/events/event-bus.service';
 import { incidentId } from './incident-id';
+import { mostUrgent, severityLevel, SeverityLevel } from './incident-severity';
 import { IncidentEntity, IncidentStatus } from './incident.entity';
 
 export interface IncidentReport {
@@ -98,6 +99,16 @@ export class IncidentService {
     return this.resolve(id, 'health_monitor', note);
   }
 
+  /** One incident by id, or null (hormiguero checks an incident is its own before acting). */
+  find(id: string): Promise<IncidentEntity | null> {
+    return this.incidents.findOneBy({ id });
+  }
+
+  /** One incident by id; 404 incident_not_found when there is none. */
+  get(id: string): Promise<IncidentEntity> {
+    return this.require(id);
+  }
+
   list(status: IncidentStatus | undefined, limit: number): Promise<IncidentEntity[]> {
     const where: FindOptionsWhere<IncidentEntity> = status ? { status } : {};
     return this.incidents.find({ where, order: { last_seen_at: 'DESC' }, take: limit });
@@ -116,6 +127,7 @@ export class IncidentService {
       title: incident.title,
       source: incident.source,
       severity: incident.severity,
+      severity_level: incident.severity_level,
       status: incident.status,
       count: incident.count,
       detail: incident.detail,
@@ -124,15 +136,17 @@ export class IncidentService {
 
   /** One synchronous transaction: insert, refresh or reopen; true when it (re)opened. */
   private prepareRaise(sqlite: Database.Database) {
-    const find = sqlite.prepare<[string], { status: IncidentStatus; severity: Severity }>(
-      'SELECT status, severity FROM incidents WHERE id = ?',
-    );
+    const find = sqlite.prepare<
+      [string],
+      { status: IncidentStatus; severity: Severity; severity_level: SeverityLevel }
+    >('SELECT status, severity, severity_level FROM incidents WHERE id = ?');
     const insert = sqlite.prepare(
-      `INSERT INTO incidents (id, kind, title, source, severity, status, count, detail,
-         first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?, 'open', 1, ?, ?, ?)`,
+      `INSERT INTO incidents (id, kind, title, source, severity, severity_level, status, count,
+         detail, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, 'open', 1, ?, ?, ?)`,
     );
     const refresh = sqlite.prepare(
       `UPDATE incidents SET count = count + 1, detail = ?, last_seen_at = ?, severity = ?,
+         severity_level = ?,
          status = CASE WHEN status = 'resolved' THEN 'open' ELSE status END,
          resolved_at = CASE WHEN status = 'resolved' THEN NULL ELSE resolved_at END,
          resolved_by = CASE WHEN status = 'resolved' THEN NULL ELSE resolved_by END,
@@ -141,15 +155,17 @@ export class IncidentService {
     );
     return sqlite.transaction((r: IncidentReport, id: string, now: string): boolean => {
       const existing = find.get(id);
+      const level = severityLevel(r);
       if (!existing) {
-        insert.run(id, r.kind, r.title, r.source, r.severity, r.detail, now, now);
+        insert.run(id, r.kind, r.title, r.source, r.severity, level, r.detail, now, now);
         return true;
       }
       const severity =
         SEVERITY_RANK[r.severity] > SEVERITY_RANK[existing.severity]
           ? r.severity
           : existing.severity;
-      refresh.run(r.detail, now, severity, id);
+      const keptLevel = mostUrgent(level, existing.severity_level);
+      refresh.run(r.detail, now, severity, keptLevel, id);
       return existing.status === 'resolved';
     });
   }

@@ -15,11 +15,25 @@ import {
 } from './views/events.js';
 import { initIncidents, refreshIncidents, setIncidentsVisible } from './views/incidents.js';
 import { initMaintenance, setMaintenanceVisible } from './views/maintenance.js';
+import { initPlans, setPlansVisible } from './views/plans.js';
 import { focusWake, initPower, setModulesVisible } from './views/power.js';
 import { refreshTopology, setTopologyVisible } from './views/topology.js';
 import { initUptime, setUptimeVisible } from './views/uptime.js';
+import { initRails, setRailsVisible } from './views/rails.js';
+import { initHormiguero, setHormigueroVisible } from './views/hormiguero.js';
 
-const VIEWS = ['modules', 'chat', 'events', 'incidents', 'uptime', 'maintenance', 'topology'];
+const VIEWS = [
+  'modules',
+  'chat',
+  'events',
+  'incidents',
+  'uptime',
+  'maintenance',
+  'topology',
+  'rails',
+  'plans',
+  'hormiguero',
+];
 const VISIBILITY = {
   modules: setModulesVisible,
   chat: setChatVisible,
@@ -28,6 +42,9 @@ const VISIBILITY = {
   incidents: setIncidentsVisible,
   maintenance: setMaintenanceVisible,
   topology: setTopologyVisible,
+  rails: setRailsVisible,
+  plans: setPlansVisible,
+  hormiguero: setHormigueroVisible,
 };
 /** Incidents are polled less often than the state (they feed the tab badge). */
 const INCIDENT_POLL_EVERY = 3;
@@ -168,7 +185,10 @@ async function boot() {
   initEvents({ onIncident: () => void refreshIncidents() });
   initIncidents();
   initMaintenance();
+  initPlans();
   initUptime();
+  initRails();
+  initHormiguero();
   subscribe(() => {
     polls += 1;
     if (current === 'topology') refreshTopology();
@@ -202,6 +222,9 @@ async function boot() {
       5: go('uptime'),
       6: go('maintenance'),
       7: go('topology'),
+      8: go('rails'),
+      9: go('plans'),
+      0: go('hormiguero'),
     },
     goto: {
       m: go('modules'),
@@ -212,6 +235,9 @@ async function boot() {
       u: go('uptime'),
       b: go('maintenance'),
       t: go('topology'),
+      l: go('rails'),
+      p: go('plans'),
+      a: go('hormiguero'),
     },
     escape: (event) => {
       const target = event.target;

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Matches } from 'class-validator';
+import { IsBoolean, IsOptional, IsString, Matches } from 'class-validator';
 
 export class OperatorChatDto {
   /** Length is checked by the service: over the limit is 413, not 400. */
@@ -14,4 +14,12 @@ export class OperatorChatDto {
     message: 'session_id must be 1-128 characters of [A-Za-z0-9._:-]',
   })
   session_id?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Stream the answer as Server-Sent Events: `start`, `{"delta":…}` events, then `done` (or `error`)',
+  })
+  @IsOptional()
+  @IsBoolean()
+  stream?: boolean;
 }

@@ -4,12 +4,14 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsDefined,
   IsIn,
   IsObject,
   IsOptional,
   IsString,
   MaxLength,
   MinLength,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { SWITCH_MODES, SwitchMode } from '../../../core/config/app-config';
@@ -53,8 +55,9 @@ export class SwitchControlDto {
   @IsIn(['set_mode', 'get_mode', 'list_modes'])
   action: 'set_mode' | 'get_mode' | 'list_modes';
 
-  @ApiPropertyOptional({ enum: SWITCH_MODES })
-  @IsOptional()
+  @ApiPropertyOptional({ enum: SWITCH_MODES, description: 'Required with set_mode' })
+  @ValidateIf((body: SwitchControlDto) => body.action === 'set_mode' || body.mode !== undefined)
+  @IsDefined({ message: 'mode is required for set_mode' })
   @IsIn(SWITCH_MODES)
   mode?: SwitchMode;
 }

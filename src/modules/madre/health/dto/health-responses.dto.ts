@@ -6,6 +6,7 @@ import {
 } from '../../../../core/http/openapi-schemas';
 import type { ModuleState } from '../../../../core/registry/lifecycle';
 import { INCIDENT_STATUSES, IncidentStatus } from '../incident.entity';
+import { SEVERITY_LEVELS, SeverityLevel } from '../incident-severity';
 
 const CYCLE_TRIGGERS = ['scheduled', 'local', 'manual'];
 
@@ -138,6 +139,13 @@ export class IncidentDto {
 
   @ApiProperty(SEVERITY_PROPERTY)
   severity: string;
+
+  @ApiProperty({
+    enum: SEVERITY_LEVELS,
+    description:
+      'S1 data loss or ledger broken, S2 core module down, S3 optional module failing or chat degraded, S4 metrics/logs',
+  })
+  severity_level: SeverityLevel;
 
   @ApiProperty({ enum: INCIDENT_STATUSES })
   status: IncidentStatus;

@@ -1,7 +1,9 @@
-// Chat: POST /operator/api/chat with the kept session id; each answer shows where it came from
-// (fallback_source), a degraded badge when switch did not answer, and its correlation id.
+/* global TextDecoder -- the browser decodes the streamed answer */
+// Chat: POST /operator/api/chat with the kept session id, streamed ("stream": true, SSE): the
+// answer grows as its pieces arrive; then it shows where it came from (fallback_source), a
+// degraded badge when switch did not answer, and its correlation id.
 
-import { ApiError, get, post } from '../api.js';
+import { ApiError, get, getToken, post } from '../api.js';
 import { refresh, store, subscribe } from '../state.js';
 import { $, badge, busy, copyable, fmtAgo, fmtMs, fmtTime, h, toast, toastError } from '../ui.js';
 
@@ -9,6 +11,8 @@ const SESSION_KEY = 'vx11.operator.chat_session';
 const CHAT_WINDOW_TTL_SEC = 600;
 /** How many of the latest answers (any session) the header sums up. */
 const RECENT_ANSWERS = 10;
+/** The longest a streamed answer may take, start to end. */
+const STREAM_TIMEOUT_MS = 120000;
 const SOURCE_LABEL = {
   switch: 'switch',
   madre: "madre's tier",
@@ -263,8 +267,9 @@ async function send() {
   await busy(button, async () => {
     try {
       const body = sessionId ? { message, session_id: sessionId } : { message };
-      const answer = await post('/operator/api/chat', body, { timeoutMs: 60000 });
+      const answer = await streamAnswer(body, waiting, log);
       keepSession(answer.session_id);
+      log.querySelector('[data-streaming]')?.replaceWith(assistantMessage(answer));
       waiting.replaceWith(assistantMessage(answer));
       recentAnswers = [
         {
@@ -280,11 +285,20 @@ async function send() {
       $('#chat-count').textContent = String(messageCount);
     } catch (err) {
       const retry = err.retryAfter ? ` — retry in ${err.retryAfter} s` : '';
-      waiting.replaceWith(
-        h('li', { class: 'msg assistant inline-error' }, `Not sent: ${err.message}${retry}`),
-      );
+      const partial = log.querySelector('[data-streaming]');
+      if (partial) {
+        // part of the answer arrived, then it broke off: keep it, marked as incomplete
+        delete partial.dataset.streaming;
+        partial.classList.add('inline-error');
+        partial.append(h('div', { class: 'meta' }, `incomplete: ${err.message}`));
+        waiting.remove();
+      } else {
+        waiting.replaceWith(
+          h('li', { class: 'msg assistant inline-error' }, `Not sent: ${err.message}${retry}`),
+        );
+        if (!input.value) input.value = message; // give the text back
+      }
       toastError('Chat failed', err);
-      if (!input.value) input.value = message; // give the text back
     }
   });
   log.scrollTop = log.scrollHeight;
@@ -302,4 +316,105 @@ async function wakeSwitch(button) {
     await refresh();
   });
   renderTier(); // busy() re-enabled the button: let the state decide
+}
+
+/**
+ * POST /operator/api/chat with "stream": true. The answer's pieces go into a bubble that
+ * replaces `waiting` at the first one; resolves with the stored answer (the `done` event).
+ * Rejects with ApiError for a refused request (validation, rate limit, auth) and when the
+ * stream ends with an `error` event or without `done`.
+ */
+async function streamAnswer(body, waiting, log) {
+  const headers = { accept: 'text/event-stream', 'content-type': 'application/json' };
+  const token = getToken();
+  if (token) headers['X-VX11-Token'] = token;
+  let response;
+  try {
+    response = await fetch('/operator/api/chat', {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ ...body, stream: true }),
+      signal: AbortSignal.timeout(STREAM_TIMEOUT_MS),
+      cache: 'no-store',
+      credentials: 'omit',
+    });
+  } catch {
+    throw new ApiError(0, 'network_error', 'VX11 is not reachable', {
+      path: 'POST /operator/api/chat',
+    });
+  }
+  if (!response.ok || !(response.headers.get('content-type') ?? '').includes('event-stream')) {
+    const parsed = await response.json().catch(() => null);
+    throw new ApiError(
+      response.status,
+      parsed?.error ?? `http_${response.status}`,
+      parsed?.message ?? response.statusText ?? 'request failed',
+      {
+        correlationId: parsed?.correlation_id ?? response.headers.get('x-correlation-id'),
+        body: parsed,
+        path: 'POST /operator/api/chat',
+        retryAfter: parsed?.retry_after ?? response.headers.get('retry-after'),
+      },
+    );
+  }
+  const bubble = h('div', { class: 'body' }, '');
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  const handle = (block) => {
+    const event = /^event: (.*)$/m.exec(block)?.[1] ?? 'message';
+    const data = JSON.parse(/^data: (.*)$/m.exec(block)?.[1] ?? 'null');
+    if (event === 'start') {
+      keepSession(data.session_id);
+      waiting.replaceWith(
+        h(
+          'li',
+          {
+            class: `msg assistant streaming${data.fallback_source === 'switch' ? '' : ' degraded'}`,
+            dataset: { streaming: 'true', testid: 'chat-streaming' },
+          },
+          bubble,
+          h(
+            'div',
+            { class: 'meta' },
+            badge(data.fallback_source, 'source'),
+            `${data.provider}/${data.model} · streaming…`,
+          ),
+        ),
+      );
+    } else if (event === 'message') {
+      bubble.textContent += data.delta;
+      log.scrollTop = log.scrollHeight;
+    } else if (event === 'done') {
+      return data;
+    } else if (event === 'error') {
+      throw new ApiError(
+        502,
+        data.error ?? 'stream_failed',
+        data.message ?? 'the answer broke off',
+        {
+          correlationId: data.correlation_id,
+          path: 'POST /operator/api/chat',
+        },
+      );
+    }
+    return undefined;
+  };
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffer += decoder.decode(value, { stream: true });
+    let cut;
+    while ((cut = buffer.indexOf('\n\n')) >= 0) {
+      const answer = handle(buffer.slice(0, cut));
+      buffer = buffer.slice(cut + 2);
+      if (answer) {
+        void reader.cancel().catch(() => undefined);
+        return answer;
+      }
+    }
+  }
+  throw new ApiError(0, 'stream_failed', 'the answer broke off before it was complete', {
+    path: 'POST /operator/api/chat',
+  });
 }

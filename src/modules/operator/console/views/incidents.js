@@ -21,6 +21,21 @@ import {
 export const INCIDENTS_PATH = '/operator/api/incidents';
 export const HEALTH_HISTORY_PATH = '/operator/api/health/history';
 const LIST_LIMIT = 200;
+/** S1–S4 (incident-severity.ts on the server) drawn with the event-severity colours. */
+const LEVEL_CLASS = { S1: 'critical', S2: 'error', S3: 'warning', S4: 'info' };
+const LEVEL_TITLE = {
+  S1: 'S1 critical: data loss or ledger broken',
+  S2: 'S2 high: core module down',
+  S3: 'S3 medium: optional module failing or chat degraded',
+  S4: 'S4 low: metrics or logs problem',
+};
+
+function levelBadge(level) {
+  const el = badge(level, `sev-${LEVEL_CLASS[level] ?? 'info'}`);
+  el.title = LEVEL_TITLE[level] ?? level;
+  el.dataset.testid = 'incident-level';
+  return el;
+}
 
 let visible = false;
 let history = null;
@@ -114,6 +129,20 @@ function renderIncidents(incidents) {
           ' ',
         );
       }
+      actions.append(
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'small',
+            title: 'Download the post-mortem (Markdown)',
+            dataset: { testid: 'incident-postmortem' },
+            onclick: (e) => downloadPostmortem(e.currentTarget, incident),
+          },
+          'Post-mortem',
+        ),
+        ' ',
+      );
       if (incident.status !== 'resolved') {
         actions.append(
           h(
@@ -131,7 +160,13 @@ function renderIncidents(incidents) {
       return h(
         'tr',
         { dataset: { testid: 'incident-row', incidentId: incident.id, status: incident.status } },
-        h('td', {}, badge(incident.severity, `sev-${incident.severity}`)),
+        h(
+          'td',
+          {},
+          incident.severity_level ? levelBadge(incident.severity_level) : null,
+          ' ',
+          badge(incident.severity, `sev-${incident.severity}`),
+        ),
         h(
           'td',
           {},
@@ -163,6 +198,26 @@ function renderIncidents(incidents) {
       );
     }),
   );
+}
+
+/** The post-mortem of one incident, rendered by the server, saved as a Markdown file. */
+async function downloadPostmortem(button, incident) {
+  await busy(button, async () => {
+    try {
+      const markdown = await get(`${INCIDENTS_PATH}/${encodeURIComponent(incident.id)}/postmortem`);
+      const url = URL.createObjectURL(
+        new window.Blob([String(markdown)], { type: 'text/markdown;charset=utf-8' }),
+      );
+      const link = h('a', { href: url, download: `postmortem-${incident.id}.md`, hidden: true });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      toast(`Post-mortem downloaded: ${incident.title}`, 'ok', incident.id);
+    } catch (err) {
+      toastError('Could not render the post-mortem', err);
+    }
+  });
 }
 
 async function act(button, incident, action) {

@@ -1,0 +1,311 @@
+'use strict';
+
+/**
+ * Profiles the chat path (not a bench: `node bench/support/profile-chat.js [chats]`):
+ *
+ *   - Redis commands per chat: a private redis-server on a free port, `MONITOR` over an idle
+ *     window (the background rate of BullMQ's workers and timers) and over N sequential chats;
+ *     per chat = (commands during the chats − background rate × their duration) ÷ N, by command.
+ *   - SQLite statements per chat: VX11 runs with bench/support/sql-counter.js preloaded;
+ *     counts read before and after the chats (SIGUSR2), ÷ N, by statement.
+ *   - fsyncs and other syscalls per chat: `strace -f -c` attached for the chats (if installed).
+ *   - CPU profiles: VX11 runs with --cpu-prof (BENCH_PROFILE dir, default a temp dir); the
+ *     sequential chats and then a 32-connection autocannon run are timed from the process
+ *     start, and the summarize commands for each window are printed.
+ *
+ * Uses dist/ (or BENCH_DIST_DIR) and the fake provider of the benches. Prints a report.
+ */
+
+/* global fetch */
+
+const { spawn } = require('node:child_process');
+const { mkdtempSync, readFileSync, writeFileSync, existsSync, mkdirSync } = require('node:fs');
+const net = require('node:net');
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
+const { performance } = require('node:perf_hooks');
+const Redis = require('ioredis');
+const {
+  MAIN,
+  HOST,
+  say,
+  startServer,
+  stopAndReport,
+  stopLeftovers,
+  ensureBuilt,
+  cleanEnv,
+  benchEnv,
+} = require('./child-server');
+const { cannon, sleep } = require('./measure');
+const { FAKE_PROVIDER } = require('./fake-provider');
+
+const CHATS = Number(process.argv[2] || 200);
+const IDLE_S = 5;
+const C32_S = 5;
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, HOST, () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+async function startRedis(port) {
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', HOST, '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
+  const client = new Redis({ host: HOST, port, lazyConnect: true, retryStrategy: () => 50 });
+  client.on('error', () => undefined);
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      await client.connect();
+      await client.ping();
+      client.disconnect();
+      return child;
+    } catch (err) {
+      if (Date.now() > deadline) throw new Error(`redis-server did not start: ${err.message}`);
+      client.disconnect();
+      await sleep(100);
+    }
+  }
+}
+
+async function json(port, method, path, token, body) {
+  const res = await fetch(`http://${HOST}:${port}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', 'x-vx11-token': token },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: await res.json().catch(() => undefined) };
+}
+
+/** Counts MONITOR lines by command while it runs; stop() returns {total, byCommand}. */
+async function monitor(port) {
+  const client = new Redis({ host: HOST, port });
+  const m = await client.monitor();
+  const counts = new Map();
+  let total = 0;
+  let on = false;
+  let recording = null;
+  const connections = new Map();
+  m.on('monitor', (_time, args, source) => {
+    if (recording) {
+      if (!connections.has(source)) connections.set(source, `conn${connections.size + 1}`);
+      const key = args[1] === undefined ? '' : String(args[1]).replace(/^[^:]*:[^:]*:/, '…:');
+      recording.push(
+        `${connections.get(source)} ${String(args[0]).toLowerCase()} ${key}`.slice(0, 90),
+      );
+    }
+    if (!on) return;
+    total += 1;
+    const name = String(args[0]).toLowerCase();
+    const key = name === 'evalsha' || name === 'eval' ? `${name} (lua)` : name;
+    counts.set(key, (counts.get(key) || 0) + 1);
+  });
+  return {
+    start() {
+      counts.clear();
+      total = 0;
+      on = true;
+    },
+    stop() {
+      on = false;
+      return { total, byCommand: Object.fromEntries(counts) };
+    },
+    record() {
+      recording = [];
+    },
+    recorded() {
+      const lines = recording;
+      recording = null;
+      return lines;
+    },
+    close() {
+      m.disconnect();
+      client.disconnect();
+    },
+  };
+}
+
+async function sqlCounts(pid, file) {
+  if (existsSync(file)) writeFileSync(file, '');
+  process.kill(pid, 'SIGUSR2');
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+    if (text) return JSON.parse(text);
+    if (Date.now() > deadline) throw new Error('no SQL counts from VX11');
+    await sleep(50);
+  }
+}
+
+function straceAttach(pid, out) {
+  const child = spawn('strace', ['-f', '-c', '-o', out, '-p', String(pid)], { stdio: 'ignore' });
+  child.on('error', () => undefined);
+  return child;
+}
+
+async function main() {
+  ensureBuilt();
+  const tmp = mkdtempSync(join(tmpdir(), 'vx11-profile-'));
+  const profDir = process.env.BENCH_PROFILE || join(tmp, 'profiles');
+  mkdirSync(profDir, { recursive: true });
+  const redisPort = await freePort();
+  const redis = await startRedis(redisPort);
+  const { env, token } = benchEnv(tmp);
+  env.REDIS_URL = `redis://${HOST}:${redisPort}`;
+  env.VX11_LOG_LEVEL = 'info';
+  env.SQL_COUNT_FILE = join(tmp, 'sql-counts.json');
+  const servers = [];
+  try {
+    const provider = await startServer('provider', [FAKE_PROVIDER], cleanEnv());
+    servers.push(provider);
+    env.VX11_CONFIG_FILE = join(tmp, 'providers.json');
+    writeFileSync(
+      env.VX11_CONFIG_FILE,
+      JSON.stringify({
+        providers: [
+          {
+            name: 'bench-fake',
+            tier: 'switch',
+            base_url: `http://${HOST}:${provider.port}/v1`,
+            model: 'bench-fake-model',
+          },
+        ],
+        chat: { rateLimit: 1_000_000, clientRateLimit: 1_000_000, rateWindowSec: 60 },
+      }),
+    );
+    const spawnedAt = performance.now();
+    const vx11 = await startServer(
+      'vx11',
+      [
+        '--require',
+        join(__dirname, 'sql-counter.js'),
+        '--cpu-prof',
+        `--cpu-prof-dir=${profDir}`,
+        '--cpu-prof-name=chat-profile.cpuprofile',
+        MAIN,
+      ],
+      env,
+      { stdoutFile: join(tmp, 'vx11-stdout.log') },
+    );
+    servers.push(vx11);
+    const pid = vx11.child.pid;
+    for (let i = 0; ; i += 1) {
+      const s = await json(vx11.port, 'GET', '/vx11/status', token);
+      if (s.body && s.body.redis && s.body.redis.status === 'up') break;
+      if (i > 100) throw new Error('Redis not up');
+      await sleep(100);
+    }
+    const opened = await json(vx11.port, 'POST', '/madre/power/window/open', token, {
+      service: 'switch',
+      ttl_sec: 3600,
+      reason: 'chat profile',
+    });
+    if (opened.status !== 200) throw new Error(`window: ${JSON.stringify(opened)}`);
+    for (let i = 0; i < 50; i += 1) {
+      await json(vx11.port, 'POST', '/operator/api/chat', token, { message: 'warm-up' });
+    }
+    await sleep(2000);
+
+    const mon = await monitor(redisPort);
+    mon.start();
+    await sleep(IDLE_S * 1000);
+    const idle = mon.stop();
+    const idleRate = idle.total / IDLE_S;
+
+    const sqlBefore = await sqlCounts(pid, env.SQL_COUNT_FILE);
+    const straceOut = join(tmp, 'strace.txt');
+    const strace = straceAttach(pid, straceOut);
+    await sleep(1000); // strace attaches to every thread
+    mon.start();
+    const t0 = performance.now();
+    let notSwitch = 0;
+    for (let i = 0; i < CHATS; i += 1) {
+      const r = await json(vx11.port, 'POST', '/operator/api/chat', token, { message: 'hello' });
+      if (!r.body || r.body.fallback_source !== 'switch') notSwitch += 1;
+    }
+    const t1 = performance.now();
+    const during = mon.stop();
+    strace.kill('SIGINT');
+    await sleep(500);
+    mon.record();
+    await json(vx11.port, 'POST', '/operator/api/chat', token, { message: 'hello' });
+    await sleep(300); // background polls land in the record too: shown as they come
+    const oneChat = mon.recorded();
+    await new Promise((r) => strace.once('exit', r).once('error', r));
+    const sqlAfter = await sqlCounts(pid, env.SQL_COUNT_FILE);
+    mon.close();
+
+    const seconds = (t1 - t0) / 1000;
+    say(
+      `chat profile: ${CHATS} sequential chats in ${seconds.toFixed(2)} s (${notSwitch} not switch)`,
+    );
+    say(
+      `\nRedis commands per chat (MONITOR; idle background ${idleRate.toFixed(1)}/s subtracted):`,
+    );
+    const perChat = (during.total - idleRate * seconds) / CHATS;
+    say(`  total ${perChat.toFixed(2)} per chat`);
+    for (const [cmd, n] of Object.entries(during.byCommand).sort((a, b) => b[1] - a[1])) {
+      const bg = ((idle.byCommand[cmd] || 0) / IDLE_S) * seconds;
+      say(
+        `  ${cmd.padEnd(20)} ${((n - bg) / CHATS).toFixed(2)}  (idle ${(idle.byCommand[cmd] || 0) / IDLE_S}/s)`,
+      );
+    }
+    say(`\nThe Redis commands of one chat (+300 ms), in order (${oneChat.length}):`);
+    for (const line of oneChat) say(`  ${line}`);
+    say('\nSQLite per chat (better-sqlite3 calls):');
+    const diff = Object.entries(sqlAfter)
+      .map(([k, v]) => [k, v - (sqlBefore[k] || 0)])
+      .filter(([, v]) => v > 0)
+      .sort((a, b) => b[1] - a[1]);
+    for (const [k, v] of diff) say(`  ${(v / CHATS).toFixed(2).padStart(6)}  ${k}`);
+    if (existsSync(straceOut)) {
+      say('\nsyscalls during the chats (strace -f -c), per chat:');
+      for (const line of readFileSync(straceOut, 'utf8').split('\n')) {
+        const m = /^\s*[\d.]+\s+[\d.]+\s+\d+\s+(\d+)\s+(?:\d+\s+)?(\w+)\s*$/.exec(line);
+        if (m && Number(m[1]) / CHATS >= 0.05) {
+          say(`  ${(Number(m[1]) / CHATS).toFixed(2).padStart(7)}  ${m[2]}`);
+        }
+      }
+    }
+
+    const c1From = (t0 - spawnedAt) / 1000;
+    const c1Until = (t1 - spawnedAt) / 1000;
+    const c32From = (performance.now() - spawnedAt) / 1000 + 1;
+    await cannon({
+      url: `http://${HOST}:${vx11.port}/operator/api/chat`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-vx11-token': token },
+      body: JSON.stringify({ message: 'hello' }),
+      connections: 32,
+      duration: C32_S + 1,
+    });
+    const c32Until = (performance.now() - spawnedAt) / 1000;
+    await stopAndReport(servers.pop());
+    const prof = join(profDir, 'chat-profile.cpuprofile');
+    say(`\nCPU profile: ${prof}`);
+    say(
+      `  c=1 : node bench/support/profile-summary.js ${prof} --skip ${c1From.toFixed(1)} --until ${c1Until.toFixed(1)}`,
+    );
+    say(
+      `  c=32: node bench/support/profile-summary.js ${prof} --skip ${c32From.toFixed(1)} --until ${c32Until.toFixed(1)}`,
+    );
+  } finally {
+    while (servers.length > 0) await stopAndReport(servers.pop());
+    await stopLeftovers();
+    redis.kill('SIGTERM');
+  }
+}
+
+main().catch((err) => {
+  console.error(`chat profile failed: ${err && err.stack ? err.stack : err}`);
+  process.exitCode = 1;
+});

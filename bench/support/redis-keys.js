@@ -1,0 +1,37 @@
+'use strict';
+
+const { HOST, say } = require('./child-server');
+
+/**
+ * Best effort: deletes this run's BullMQ jobs and rate-limit counters (`<prefix>:*`, a prefix
+ * unique to the run) so thousands of chats leave nothing behind in the shared Redis.
+ */
+const dropped = new Set();
+async function dropQueueKeys(prefix) {
+  if (dropped.has(prefix) || !prefix) return;
+  dropped.add(prefix);
+  const Redis = require('ioredis');
+  const redis = new Redis({
+    host: HOST,
+    port: 6379,
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    retryStrategy: () => null,
+  });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.unlink(...keys);
+    } while (cursor !== '0');
+  } catch (err) {
+    say(`note: could not delete the Redis keys under ${prefix}: (${err.message})`);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+module.exports = { dropQueueKeys };

@@ -1,0 +1,66 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Store, storage as pinoStorage } from 'nestjs-pino/storage';
+import type { ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { Logger } from 'pino';
+import { CORRELATION_HEADER, correlationStorage } from '../correlation/correlation';
+import { RawRequest, requestLine } from '../logging/pino-options';
+
+/**
+ * The in-request logger of nestjs-pino (what `new Logger(…).log()` writes through while a
+ * request is served): a child carrying the correlation id, made only when something logs.
+ * Most requests log nothing but their request line, and a pino child costs ~2 µs.
+ */
+function lazyStore(root: Logger, correlationId: string): Store {
+  let logger: Logger | undefined;
+  return {
+    get logger(): Logger {
+      return (logger ??= root.child({ correlation_id: correlationId }));
+    },
+    set logger(next: Logger) {
+      logger = next; // PinoLogger.assign()
+    },
+    responseLogger: undefined,
+  };
+}
+
+/** Writes the request line once the response is done, or the client went away (`close`). */
+function logWhenClosed(
+  lines: Logger,
+  request: FastifyRequest,
+  res: ServerResponse,
+  started: number,
+): void {
+  res.once('close', () => {
+    const durationMs = Math.round((performance.now() - started) * 100) / 100;
+    const { level, fields, msg } = requestLine(request.raw as RawRequest, res, durationMs);
+    if (lines.isLevelEnabled(level)) lines[level](fields, msg);
+  });
+}
+
+/**
+ * Per request, in a Fastify onRequest hook (no Nest middleware, so no middie on the hot path):
+ * echoes the correlation id (`X-Correlation-Id`), opens its AsyncLocalStorage scopes (ours for
+ * services and jobs, nestjs-pino's for in-request app logs) around everything that follows,
+ * and logs one request line when the response closes — for every request, refused ones
+ * included. Must be installed before any other onRequest hook, so they run inside the scopes.
+ *
+ * `lines` writes the request lines: the app's root logger without redaction paths (a request
+ * line carries no headers and its URL is redacted by requestLine), `root` is the app's logger.
+ */
+export function installRequestContext(
+  fastify: FastifyInstance,
+  root: Logger,
+  lines: Logger = root,
+): void {
+  fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done) => {
+    const started = performance.now();
+    const correlationId = String(request.id);
+    const res = reply.raw;
+    res.setHeader(CORRELATION_HEADER, correlationId);
+    logWhenClosed(lines, request, res, started);
+    correlationStorage.run({ correlationId }, () =>
+      pinoStorage.run(lazyStore(root, correlationId), done),
+    );
+  });
+}

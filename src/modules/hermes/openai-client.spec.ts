@@ -1,0 +1,93 @@
+import 'reflect-metadata';
+import { createServer, Server, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { streamCompletion } from './openai-client';
+import { Provider, ProviderError } from './provider';
+
+/** A provider whose stream the test writes byte by byte, to check the SSE parsing. */
+describe('streamCompletion', () => {
+  let server: Server;
+  let script: (res: ServerResponse) => Promise<void>;
+  let provider: Provider;
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        void script(res);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    provider = {
+      name: 'raw',
+      tier: 'switch',
+      base_url: `http://127.0.0.1:${port}/v1`,
+      model: 'raw-model',
+      priority: 0,
+      source: 'config',
+    };
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  const chunk = (content: string) =>
+    `data: ${JSON.stringify({ choices: [{ delta: { content }, finish_reason: null }] })}`;
+  const tick = () => new Promise((r) => setTimeout(r, 5));
+  const run = () => {
+    const pieces: string[] = [];
+    const done = streamCompletion(provider, [{ role: 'user', content: 'hi' }], 2000, (d) =>
+      pieces.push(d.content),
+    );
+    return { pieces, done };
+  };
+
+  it('reads events split anywhere across packets, with CRLF line ends and comments', async () => {
+    const text = `: keep-alive\r\n\r\n${chunk('Hel')}\r\n\r\n${chunk('lo')}\r\n\r\ndata: [DONE]\r\n\r\n`;
+    script = async (res) => {
+      for (let i = 0; i < text.length; i += 7) {
+        res.write(text.slice(i, i + 7));
+        await tick();
+      }
+      res.end();
+    };
+    const { pieces, done } = run();
+    await expect(done).resolves.toMatchObject({ content: 'Hello', provider: 'raw' });
+    expect(pieces).toEqual(['Hel', 'lo']);
+  });
+
+  it('calls a stream that ends without [DONE] broken, after handing over what arrived', async () => {
+    script = async (res) => {
+      res.write(`${chunk('partial')}\n\n`);
+      await tick();
+      res.end();
+    };
+    const { pieces, done } = run();
+    await expect(done).rejects.toThrow('stream ended before [DONE]');
+    expect(pieces).toEqual(['partial']);
+  });
+
+  it('turns an error event into a ProviderError', async () => {
+    script = async (res) => {
+      res.end(`data: ${JSON.stringify({ error: { message: 'overloaded' } })}\n\n`);
+    };
+    const { done } = run();
+    await expect(done).rejects.toBeInstanceOf(ProviderError);
+    await expect(run().done).rejects.toThrow('error in stream: overloaded');
+  });
+
+  it('gives up on a provider silent for longer than the timeout between pieces', async () => {
+    script = async (res) => {
+      res.write(`${chunk('then nothing')}\n\n`); // and the connection stays open
+    };
+    const pieces: string[] = [];
+    const done = streamCompletion(provider, [{ role: 'user', content: 'hi' }], 150, (d) =>
+      pieces.push(d.content),
+    );
+    await expect(done).rejects.toThrow('timed out after 150 ms');
+    expect(pieces).toEqual(['then nothing']);
+  });
+});

@@ -1,0 +1,23 @@
+import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+
+/** MCP's "resource not found" (the spec's -32002). */
+export const RESOURCE_NOT_FOUND = -32002;
+
+/**
+ * A tool's arguments passed the schema but the service's parser refuses one (e.g. a malformed
+ * event-type pattern): answered as an invalid-params MCP error naming the field, like a schema
+ * failure.
+ */
+export class InvalidToolArguments extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'InvalidToolArguments';
+  }
+}
+
+export function invalidParams(message: string, data?: unknown): McpError {
+  return new McpError(ErrorCode.InvalidParams, message, data);
+}
