@@ -16,7 +16,7 @@
  * Uses dist/ (or BENCH_DIST_DIR) and the fake provider of the benches. Prints a report.
  */
 
-/* global fetch */
+/* global fetch, AbortSignal */
 
 const { spawn } = require('node:child_process');
 const { mkdtempSync, readFileSync, writeFileSync, existsSync, mkdirSync } = require('node:fs');
@@ -82,6 +82,7 @@ async function json(port, method, path, token, body) {
     method,
     headers: { 'content-type': 'application/json', 'x-vx11-token': token },
     body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(10_000),
   });
   return { status: res.status, body: await res.json().catch(() => undefined) };
 }
@@ -93,16 +94,7 @@ async function monitor(port) {
   const counts = new Map();
   let total = 0;
   let on = false;
-  let recording = null;
-  const connections = new Map();
-  m.on('monitor', (_time, args, source) => {
-    if (recording) {
-      if (!connections.has(source)) connections.set(source, `conn${connections.size + 1}`);
-      const key = args[1] === undefined ? '' : String(args[1]).replace(/^[^:]*:[^:]*:/, '…:');
-      recording.push(
-        `${connections.get(source)} ${String(args[0]).toLowerCase()} ${key}`.slice(0, 90),
-      );
-    }
+  m.on('monitor', (_time, args) => {
     if (!on) return;
     total += 1;
     const name = String(args[0]).toLowerCase();
@@ -118,14 +110,6 @@ async function monitor(port) {
     stop() {
       on = false;
       return { total, byCommand: Object.fromEntries(counts) };
-    },
-    record() {
-      recording = [];
-    },
-    recorded() {
-      const lines = recording;
-      recording = null;
-      return lines;
     },
     close() {
       m.disconnect();
@@ -152,13 +136,22 @@ function straceAttach(pid, out) {
   return child;
 }
 
+const WATCHDOG_MS = 300_000;
+let redisChild;
+process.on('exit', () => redisChild?.kill('SIGKILL'));
+
 async function main() {
+  setTimeout(() => {
+    console.error(`chat profile: no result after ${WATCHDOG_MS / 1000} s; giving up`);
+    process.exit(1); // child-server kills the servers on exit
+  }, WATCHDOG_MS).unref();
   ensureBuilt();
   const tmp = mkdtempSync(join(tmpdir(), 'vx11-profile-'));
   const profDir = process.env.BENCH_PROFILE || join(tmp, 'profiles');
   mkdirSync(profDir, { recursive: true });
   const redisPort = await freePort();
   const redis = await startRedis(redisPort);
+  redisChild = redis;
   const { env, token } = benchEnv(tmp);
   env.REDIS_URL = `redis://${HOST}:${redisPort}`;
   env.VX11_LOG_LEVEL = 'info';
@@ -235,11 +228,6 @@ async function main() {
     const t1 = performance.now();
     const during = mon.stop();
     strace.kill('SIGINT');
-    await sleep(500);
-    mon.record();
-    await json(vx11.port, 'POST', '/operator/api/chat', token, { message: 'hello' });
-    await sleep(300); // background polls land in the record too: shown as they come
-    const oneChat = mon.recorded();
     await new Promise((r) => strace.once('exit', r).once('error', r));
     const sqlAfter = await sqlCounts(pid, env.SQL_COUNT_FILE);
     mon.close();
@@ -259,8 +247,6 @@ async function main() {
         `  ${cmd.padEnd(20)} ${((n - bg) / CHATS).toFixed(2)}  (idle ${(idle.byCommand[cmd] || 0) / IDLE_S}/s)`,
       );
     }
-    say(`\nThe Redis commands of one chat (+300 ms), in order (${oneChat.length}):`);
-    for (const line of oneChat) say(`  ${line}`);
     say('\nSQLite per chat (better-sqlite3 calls):');
     const diff = Object.entries(sqlAfter)
       .map(([k, v]) => [k, v - (sqlBefore[k] || 0)])

@@ -1,11 +1,10 @@
-import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthFailureLimiter } from './auth/auth-failure-limiter';
 import { AuthService } from './auth/auth.service';
 import { BreakerRegistry } from './breaker/breaker-registry.service';
 import { AppConfig } from './config/app-config';
-import { CorrelationMiddleware } from './correlation/correlation.middleware';
 import { DatabaseModule } from './database/database.module';
 import { RetentionHooks } from './database/retention-hooks';
 import { EventBus } from './events/event-bus.service';
@@ -42,7 +41,7 @@ const SHARED = [
 /** Cross-cutting services every module may inject; no business rules live here. */
 @Global()
 @Module({})
-export class CoreModule implements NestModule {
+export class CoreModule {
   static forRoot(config: AppConfig, routes: RouteTable): DynamicModule {
     return {
       module: CoreModule,
@@ -59,9 +58,5 @@ export class CoreModule implements NestModule {
       ],
       exports: [AppConfig, RouteTable, ...SHARED],
     };
-  }
-
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(CorrelationMiddleware).forRoutes('*');
   }
 }

@@ -90,7 +90,10 @@ describe('migrations at start (migrateWithBackup)', () => {
     await ds.destroy();
 
     ds = await open([First1700000000001, Broken1700000000003]);
+    // TypeORM prints the failing migration on the console; the assertions below read the error
+    const typeormLog = jest.spyOn(console, 'log').mockImplementation(() => undefined);
     const failure = await migrateWithBackup(ds, hooks()).catch((err: unknown) => err);
+    typeormLog.mockRestore();
     expect(failure).toBeInstanceOf(MigrationFailedError);
     expect((failure as Error).message).toMatch(
       /failed \(Broken1700000000003\): broken on purpose\. The database was restored from the pre-migration backup/,

@@ -11,6 +11,7 @@ import { HttpDrain, SERVED_WHILE_DRAINING } from './http-drain';
 import { installRequestContext } from './request-context';
 import { BODY_CHECK, BodyCheck, routeConfigOf } from './route-config';
 import { RouteTable } from './route-table';
+import { CoreErrors } from '../errors/core-errors';
 
 /** What a client is told to wait after a 503 during shutdown (a restart takes seconds). */
 export const SHUTDOWN_RETRY_AFTER_SEC = 5;
@@ -114,7 +115,7 @@ export function installHttpHooks(fastify: FastifyInstance, deps: HttpHookDeps): 
       return refuse(
         request,
         reply,
-        new ApiError(400, 'missing_host', 'The Host header is required'),
+        new ApiError(CoreErrors.missing_host, 'The Host header is required'),
       );
     }
     const route = routeConfigOf(request);
@@ -123,8 +124,7 @@ export function installHttpHooks(fastify: FastifyInstance, deps: HttpHookDeps): 
         request,
         reply,
         new ApiError(
-          503,
-          'shutting_down',
+          CoreErrors.shutting_down,
           'VX11 is shutting down; retry shortly',
           undefined,
           { retry_after: SHUTDOWN_RETRY_AFTER_SEC },

@@ -4,7 +4,9 @@ import { STATUS_CODES, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { ApiError } from '../errors/api-error';
 import { renderError } from '../errors/error-body';
+import { ErrorCode } from '../errors/error-codes';
 import { replyWithError } from '../errors/reply-error';
+import { CoreErrors } from '../errors/core-errors';
 
 /**
  * Errors Fastify's router raises before any route or hook runs. Answered in the one shape,
@@ -14,11 +16,10 @@ export function frameworkErrors(maxParamLength: number) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void => {
     let err: unknown = error;
     if (error.code === 'FST_ERR_BAD_URL') {
-      err = new ApiError(400, 'bad_url', 'The request path is not valid percent-encoding');
+      err = new ApiError(CoreErrors.bad_url, 'The request path is not valid percent-encoding');
     } else if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
       err = new ApiError(
-        414,
-        'uri_too_long',
+        CoreErrors.uri_too_long,
         `A path parameter is longer than ${maxParamLength} characters`,
       );
     }
@@ -26,23 +27,23 @@ export function frameworkErrors(maxParamLength: number) {
   };
 }
 
-/** How Node's HTTP parser and timers name what went wrong, as status, code and message. */
-function classify(err: NodeJS.ErrnoException): [number, string, string] {
+/** How Node's HTTP parser and timers name what went wrong, as a declared code and a message. */
+function classify(err: NodeJS.ErrnoException): [ErrorCode, string] {
   switch (err.code) {
     case 'ERR_HTTP_REQUEST_TIMEOUT':
-      return [408, 'request_timeout', 'The request did not arrive in time'];
+      return [CoreErrors.request_timeout, 'The request did not arrive in time'];
     case 'HPE_HEADER_OVERFLOW':
-      return [431, 'headers_too_large', 'The request line and headers are too large'];
+      return [CoreErrors.headers_too_large, 'The request line and headers are too large'];
     case 'HPE_INVALID_CONTENT_LENGTH':
     case 'HPE_UNEXPECTED_CONTENT_LENGTH':
-      return [400, 'bad_content_length', 'The Content-Length header is not valid'];
+      return [CoreErrors.bad_content_length, 'The Content-Length header is not valid'];
     case 'HPE_INVALID_TRANSFER_ENCODING':
     case 'HPE_INVALID_CHUNK_SIZE':
-      return [400, 'bad_transfer_encoding', 'The request body framing is not valid'];
+      return [CoreErrors.bad_transfer_encoding, 'The request body framing is not valid'];
     case 'HPE_INVALID_METHOD':
-      return [400, 'bad_method', 'The request method is not valid'];
+      return [CoreErrors.bad_method, 'The request method is not valid'];
     default:
-      return [400, 'bad_request', 'The request is not valid HTTP/1.1'];
+      return [CoreErrors.bad_request, 'The request is not valid HTTP/1.1'];
   }
 }
 
@@ -51,11 +52,10 @@ const refused = new WeakSet<Socket>();
 
 function refuseConnection(err: NodeJS.ErrnoException, socket: Socket): void {
   if (socket.writable) {
-    const [status, code, message] = classify(err);
+    const [code, message] = classify(err);
     const correlationId = randomUUID();
-    const body = JSON.stringify(
-      renderError(new ApiError(status, code, message), correlationId).body,
-    );
+    const { status, body: errorBody } = renderError(new ApiError(code, message), correlationId);
+    const body = JSON.stringify(errorBody);
     socket.write(
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
         'content-type: application/json; charset=utf-8\r\n' +

@@ -24,25 +24,39 @@ function lazyStore(root: Logger, correlationId: string): Store {
   };
 }
 
-/** Writes the request line once the response is done, or the client went away (`close`). */
-function logWhenClosed(
+/**
+ * Writes the request line once, when the response has finished or — a client that went away,
+ * a stream cut — when it closed without finishing.
+ */
+function logWhenDone(
   lines: Logger,
   request: FastifyRequest,
   res: ServerResponse,
+  correlationId: string,
   started: number,
 ): void {
-  res.once('close', () => {
+  let logged = false;
+  const log = () => {
+    if (logged) return;
+    logged = true;
     const durationMs = Math.round((performance.now() - started) * 100) / 100;
-    const { level, fields, msg } = requestLine(request.raw as RawRequest, res, durationMs);
+    const { level, fields, msg } = requestLine(
+      request.raw as RawRequest,
+      res,
+      durationMs,
+      correlationId,
+    );
     if (lines.isLevelEnabled(level)) lines[level](fields, msg);
-  });
+  };
+  res.once('finish', log);
+  res.once('close', log);
 }
 
 /**
  * Per request, in a Fastify onRequest hook (no Nest middleware, so no middie on the hot path):
  * echoes the correlation id (`X-Correlation-Id`), opens its AsyncLocalStorage scopes (ours for
  * services and jobs, nestjs-pino's for in-request app logs) around everything that follows,
- * and logs one request line when the response closes — for every request, refused ones
+ * and logs one request line when the response is done — for every request, refused ones
  * included. Must be installed before any other onRequest hook, so they run inside the scopes.
  *
  * `lines` writes the request lines: the app's root logger without redaction paths (a request
@@ -58,7 +72,7 @@ export function installRequestContext(
     const correlationId = String(request.id);
     const res = reply.raw;
     res.setHeader(CORRELATION_HEADER, correlationId);
-    logWhenClosed(lines, request, res, started);
+    logWhenDone(lines, request, res, correlationId, started);
     correlationStorage.run({ correlationId }, () =>
       pinoStorage.run(lazyStore(root, correlationId), done),
     );

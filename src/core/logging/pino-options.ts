@@ -154,9 +154,14 @@ export interface RequestLine {
  * correlation id and remote address; `/health` and `/metrics` at debug, the rest at info; a
  * 5xx carries `err` and no duration in its message (as pino-http wrote it).
  */
-export function requestLine(req: RawRequest, res: ServerResponse, durationMs: number): RequestLine {
+export function requestLine(
+  req: RawRequest,
+  res: ServerResponse,
+  durationMs: number,
+  correlationId: string,
+): RequestLine {
   const level = isProbe(req) ? 'debug' : 'info';
-  const fields = { correlation_id: String(req.id), ...requestFields(req, res, durationMs) };
+  const fields = { correlation_id: correlationId, ...requestFields(req, res, durationMs) };
   if (res.statusCode >= 500) {
     const err = new Error(`failed with status code ${res.statusCode}`);
     return {

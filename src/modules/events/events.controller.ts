@@ -15,6 +15,7 @@ import { EventsService } from './events.service';
 import { LedgerVerifier } from './ledger/ledger-verifier.service';
 import { ApiErrors } from '../../core/http/openapi-errors';
 import { IngestedEventDto, LedgerVerifyDto } from './dto/event-responses.dto';
+import { EventsErrors } from './events-errors';
 
 @ApiTags('events')
 @Controller()
@@ -72,8 +73,7 @@ export class EventsController {
   @ApiErrors([426, 'Plain HTTP request: use a WebSocket upgrade (upgrade_required)'])
   upgradeRequired(): never {
     throw new ApiError(
-      426,
-      'upgrade_required',
+      EventsErrors.upgrade_required,
       'GET /ws is a WebSocket endpoint: connect with a WebSocket client (Upgrade: websocket)',
     );
   }

@@ -20,6 +20,8 @@ import { IngestLimiter } from './ingest-limiter';
 import { canonicalJson } from './ledger/canonical-json';
 import { LedgerStore } from './ledger/ledger-store';
 import { LedgerWriteError, LedgerWriter } from './ledger/ledger-writer';
+import { CoreErrors } from '../../core/errors/core-errors';
+import { EventsErrors } from './events-errors';
 
 export interface IngestResult {
   status: 'received';
@@ -88,8 +90,7 @@ export class EventsService
     const limit = this.config.events.payloadLimitBytes;
     if (size > limit) {
       throw new ApiError(
-        413,
-        'payload_too_large',
+        CoreErrors.payload_too_large,
         `The payload is ${size} bytes; the limit is ${limit}`,
         [{ field: 'payload', errors: [`payload must be at most ${limit} bytes of JSON`] }],
         { limit_bytes: limit, size_bytes: size },
@@ -100,8 +101,7 @@ export class EventsService
       const problems = canonicalPayloadProblems(dto.type, dto.payload);
       if (problems.length > 0) {
         throw new ApiError(
-          422,
-          'invalid_event_payload',
+          EventsErrors.invalid_event_payload,
           `Invalid payload for ${dto.type}: ${problems.map((p) => p.field).join(', ')}`,
           problems,
         );
@@ -135,8 +135,7 @@ export class EventsService
         ? `More than ${ingestRatePerSec} events a second (bursts of ${ingestBurst}) from this client address`
         : `${ingestMaxPending} ingested events are already waiting for the ledger; try again shortly`;
     throw new ApiError(
-      429,
-      verdict.scope === 'client' ? 'rate_limited' : 'ingest_backlog_full',
+      verdict.scope === 'client' ? CoreErrors.rate_limited : EventsErrors.ingest_backlog_full,
       message,
       undefined,
       { retry_after: verdict.retryAfterSec, limit_scope: verdict.scope },
@@ -175,7 +174,10 @@ export class EventsService
       await this.writer.append(event, payloadText);
     } catch (err) {
       if (err instanceof LedgerWriteError) {
-        throw new ApiError(503, 'ledger_unavailable', 'The event could not be stored; try again');
+        throw new ApiError(
+          EventsErrors.ledger_unavailable,
+          'The event could not be stored; try again',
+        );
       }
       throw err;
     }
@@ -187,7 +189,7 @@ function normalizeTimestamp(raw: string | undefined): string {
   if (raw === undefined) return new Date().toISOString();
   const ms = Date.parse(raw);
   if (Number.isNaN(ms)) {
-    throw new ApiError(400, 'validation_failed', 'Invalid fields: timestamp', [
+    throw new ApiError(CoreErrors.validation_failed, 'Invalid fields: timestamp', [
       { field: 'timestamp', errors: ['timestamp must be a valid ISO-8601 date-time'] },
     ]);
   }

@@ -16,6 +16,7 @@ import { PruneHealthHistoryAction } from './actions/prune-health-history.action'
 import { RotateLogsAction } from './actions/rotate-logs.action';
 import { WalCheckpointAction } from './actions/wal-checkpoint.action';
 import { HormigueroMetrics } from './hormiguero-metrics';
+import { HormigueroErrors } from './hormiguero-errors';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 /** Previews are kept this long (applied or not), then deleted. */
@@ -43,7 +44,7 @@ export interface ApplyAnswer {
 }
 
 /** Why an apply is refused (all 403: no approval for that). */
-const refuse = (message: string) => new ApiError(403, 'approval_refused', message);
+const refuse = (message: string) => new ApiError(HormigueroErrors.approval_refused, message);
 
 /**
  * Hormiguero's actions with approval: POST .../preview answers exactly what would change and a
@@ -83,8 +84,7 @@ export class HormigueroActionsService {
     if (!impl) {
       this.metrics.action('not_allowed', 'refused');
       throw new ApiError(
-        422,
-        'action_not_allowed',
+        HormigueroErrors.action_not_allowed,
         `Action ${JSON.stringify(action)} is not allowed; the allowlist: ${ACTION_ALLOWLIST.join(', ')}`,
         undefined,
         { allowlist: [...ACTION_ALLOWLIST] },

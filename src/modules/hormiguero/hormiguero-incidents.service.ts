@@ -13,6 +13,7 @@ import {
   incidentSeverity,
 } from './finding';
 import { HormigueroMetrics } from './hormiguero-metrics';
+import { HormigueroErrors } from './hormiguero-errors';
 
 /** What one ant's scan did to its incidents. */
 export interface IncidentChanges {
@@ -124,7 +125,10 @@ export class HormigueroIncidents {
   private async requireOwn(id: string): Promise<void> {
     const found = await this.incidents.find(id);
     if (!found || !found.kind.startsWith('hormiguero.')) {
-      throw new ApiError(404, 'incident_not_found', `No hormiguero incident with id ${id}`);
+      throw new ApiError(
+        HormigueroErrors.incident_not_found,
+        `No hormiguero incident with id ${id}`,
+      );
     }
   }
 }

@@ -20,6 +20,7 @@ import { Ant, AntName, Finding, HORMIGUERO_ANTS, SEVERITY_RANK } from './finding
 import { HormigueroEscalation } from './hormiguero-escalation';
 import { HormigueroIncidents, IncidentChanges } from './hormiguero-incidents.service';
 import { HormigueroMetrics } from './hormiguero-metrics';
+import { HormigueroErrors } from './hormiguero-errors';
 
 export type ScanTrigger = 'queue' | 'local' | 'manual';
 
@@ -227,8 +228,7 @@ export class HormigueroScanService implements OnModuleInit, OnModuleDestroy {
     const unknown = ants.filter((a) => !(HORMIGUERO_ANTS as readonly string[]).includes(a));
     if (unknown.length > 0) {
       throw new ApiError(
-        400,
-        'unknown_ant',
+        HormigueroErrors.unknown_ant,
         `Unknown ants: ${unknown.join(', ')}; the ants are ${HORMIGUERO_ANTS.join(', ')}`,
         undefined,
         { ants: [...HORMIGUERO_ANTS] },

@@ -1,4 +1,5 @@
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { declareErrorCodes } from '../../core/errors/error-codes';
 
 /** MCP's "resource not found" (the spec's -32002). */
 export const RESOURCE_NOT_FOUND = -32002;
@@ -21,3 +22,13 @@ export class InvalidToolArguments extends Error {
 export function invalidParams(message: string, data?: unknown): McpError {
   return new McpError(ErrorCode.InvalidParams, message, data);
 }
+
+/** What mcp can refuse, each code with the status the one filter answers. */
+export const McpErrors = declareErrorCodes('mcp', {
+  invalid_jsonrpc: 400,
+  mcp_session_required: 400,
+  unsupported_protocol_version: 400,
+  mcp_session_not_found: 404,
+  not_acceptable: 406,
+  mcp_sessions_full: 429,
+});

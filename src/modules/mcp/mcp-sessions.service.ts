@@ -11,6 +11,8 @@ import { McpMetrics, SessionEndReason } from './mcp-metrics';
 import { McpResourcesService } from './mcp-resources.service';
 import { createMcpServer } from './mcp-server';
 import { McpToolsService } from './mcp-tools.service';
+import { CoreErrors } from '../../core/errors/core-errors';
+import { McpErrors } from './mcp-errors';
 
 /** Longest one session's close may take while the module goes dormant. */
 export const SESSION_CLOSE_TIMEOUT_MS = 2000;
@@ -96,15 +98,14 @@ export class McpSessions {
   /** A new session for an initialize request; 429 when every slot is taken. */
   async create(clientAddress: string): Promise<McpSession> {
     if (!this.accepting) {
-      throw new ApiError(503, 'module_dormant', 'Module mcp is not active', undefined, {
+      throw new ApiError(CoreErrors.module_dormant, 'Module mcp is not active', undefined, {
         module: 'mcp',
       });
     }
     const max = this.config.mcp.maxSessions;
     if (this.sessions.size >= max) {
       throw new ApiError(
-        429,
-        'mcp_sessions_full',
+        McpErrors.mcp_sessions_full,
         `${max} MCP sessions are open (mcp.maxSessions); end one (DELETE /mcp) or retry later`,
         undefined,
         { retry_after: FULL_RETRY_AFTER_SEC, max_sessions: max },

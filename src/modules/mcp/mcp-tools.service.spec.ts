@@ -10,6 +10,7 @@ import { InvalidToolArguments } from './mcp-errors';
 import type { McpMetrics, ToolOutcome } from './mcp-metrics';
 import { McpToolsService } from './mcp-tools.service';
 import { defineTool, McpTool, ToolGroup } from './tools/mcp-tool';
+import { CoreErrors } from '../../core/errors/core-errors';
 
 const ctx = { correlationId: 'corr-1', sessionId: 'session-1', clientAddress: '127.0.0.1' };
 
@@ -38,7 +39,7 @@ function rig(active: Record<string, boolean> = {}) {
       run: async (args) => {
         seenCorrelation = currentCorrelationId();
         if (args.text === 'refuse')
-          throw new ApiError(409, 'conflict_here', 'Refused', undefined, { x: 1 });
+          throw new ApiError(CoreErrors.conflict, 'Refused', undefined, { x: 1 });
         if (args.text === 'bad') throw new InvalidToolArguments('text', 'text is bad');
         if (args.text === 'boom') throw new Error('secret internals');
         return { echoed: args.text };
@@ -160,14 +161,14 @@ describe('McpToolsService', () => {
     const refused = await service.call('echo', { text: 'refuse' }, ctx);
     expect(refused).toMatchObject({
       isError: true,
-      structuredContent: { error: 'conflict_here', status_code: 409, message: 'Refused', x: 1 },
+      structuredContent: { error: 'conflict', status_code: 409, message: 'Refused', x: 1 },
     });
     const failed = await service.call('echo', { text: 'boom' }, ctx);
     expect(failed.isError).toBe(true);
     expect(failed.structuredContent).toMatchObject({ error: 'internal_error' });
     expect(JSON.stringify(failed)).not.toContain('secret internals');
     expect(payloads(events).map((p) => [p.outcome, p.error])).toEqual([
-      ['error', 'conflict_here'],
+      ['error', 'conflict'],
       ['error', 'internal_error'],
     ]);
   });

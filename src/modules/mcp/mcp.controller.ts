@@ -27,6 +27,7 @@ import { OwnedBy } from '../../core/registry/module-active.guard';
 import { describeError } from '../../core/util/guarded';
 import { McpMessageDto } from './dto/mcp-message.dto';
 import { McpSession, McpSessions } from './mcp-sessions.service';
+import { McpErrors } from './mcp-errors';
 
 const SESSION_HEADER = 'mcp-session-id';
 const SESSION_ID = /^[0-9a-f-]{36}$/i;
@@ -60,16 +61,14 @@ function checkExchange(request: FastifyRequest, needs: string[]): void {
   const missing = needs.filter((type) => !accept.includes(type) && !accept.includes('*/*'));
   if (missing.length > 0) {
     throw new ApiError(
-      406,
-      'not_acceptable',
+      McpErrors.not_acceptable,
       `Accept must list ${needs.join(' and ')} (MCP Streamable HTTP)`,
     );
   }
   const version = request.headers['mcp-protocol-version'];
   if (typeof version === 'string' && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) {
     throw new ApiError(
-      400,
-      'unsupported_protocol_version',
+      McpErrors.unsupported_protocol_version,
       `MCP-Protocol-Version ${version.slice(0, 40)} is not supported; supported: ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')}`,
     );
   }
@@ -83,8 +82,7 @@ function checkMessages(body: unknown): void {
     messages.some((m) => !JSONRPCMessageSchema.safeParse(m).success);
   if (bad) {
     throw new ApiError(
-      400,
-      'invalid_jsonrpc',
+      McpErrors.invalid_jsonrpc,
       `The body must be a JSON-RPC 2.0 message (or a batch of 1 to ${MAX_BATCH})`,
     );
   }
@@ -147,8 +145,7 @@ export class McpController {
     if (request.headers[SESSION_HEADER] === undefined) {
       if (!isInitialize(body)) {
         throw new ApiError(
-          400,
-          'mcp_session_required',
+          McpErrors.mcp_session_required,
           'No Mcp-Session-Id header: send an initialize request first to open a session',
         );
       }
@@ -205,16 +202,14 @@ export class McpController {
     const id = Array.isArray(raw) ? raw[0] : raw;
     if (!id) {
       throw new ApiError(
-        400,
-        'mcp_session_required',
+        McpErrors.mcp_session_required,
         'No Mcp-Session-Id header: send an initialize request first to open a session',
       );
     }
     const session = SESSION_ID.test(id) ? this.sessions.get(id) : undefined;
     if (!session) {
       throw new ApiError(
-        404,
-        'mcp_session_not_found',
+        McpErrors.mcp_session_not_found,
         'No such MCP session (it ended: closed, idle, or the mcp module went dormant); initialize a new one',
       );
     }

@@ -17,6 +17,7 @@ import { FeedTokens } from '../events/feeds/feed-tokens.service';
 import { SseFeed, wantsEventStream } from '../events/feeds/sse-feed.service';
 import { ApiErrors } from '../../core/http/openapi-errors';
 import { EventPageDto, SseTokenDto } from '../events/dto/event-responses.dto';
+import { CoreErrors } from '../../core/errors/core-errors';
 
 const DEFAULT_LIMIT = 50;
 
@@ -85,7 +86,7 @@ function filterOf(query: ListEventsQuery): EventFilter {
     return EventFilter.fromQuery(query.type, query.severity);
   } catch (err) {
     if (!(err instanceof FilterTermError)) throw err;
-    throw new ApiError(400, 'validation_failed', `Invalid fields: ${err.field}`, [
+    throw new ApiError(CoreErrors.validation_failed, `Invalid fields: ${err.field}`, [
       { field: err.field, errors: [err.message] },
     ]);
   }

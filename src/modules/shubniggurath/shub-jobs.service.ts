@@ -17,6 +17,8 @@ import { ShubMetrics } from './shub-metrics';
 import { removeUpload, shubTempDir } from './shub-paths';
 import { ShubJobRunner, ShubJobData } from './shub-job-runner';
 import type { ReceivedWav } from './upload/wav-receiver';
+import { CoreErrors } from '../../core/errors/core-errors';
+import { ShubniggurathErrors } from './shubniggurath-errors';
 
 /** An upload on disk, ready to become a job. */
 export interface StoredUpload extends ReceivedWav {
@@ -37,8 +39,7 @@ export const QUEUE_RETRY_AFTER_SEC = 5;
 
 export function queueUnavailable(detail: string): ApiError {
   return new ApiError(
-    503,
-    'queue_unavailable',
+    CoreErrors.queue_unavailable,
     `The shub queue is unavailable (${detail}); the upload was not accepted, retry shortly`,
     undefined,
     { retry_after: QUEUE_RETRY_AFTER_SEC },
@@ -234,14 +235,13 @@ export class ShubJobsService {
 
   private async require(id: string): Promise<ShubJobEntity> {
     const row = await this.store.find(id);
-    if (!row) throw new ApiError(404, 'not_found', `No shub job ${id}`);
+    if (!row) throw new ApiError(CoreErrors.not_found, `No shub job ${id}`);
     return row;
   }
 
   private alreadyEnded(row: ShubJobEntity): ApiError {
     return new ApiError(
-      409,
-      'job_finished',
+      ShubniggurathErrors.job_finished,
       `Job ${row.id} has already ended (${row.status})`,
       undefined,
       {

@@ -4,6 +4,7 @@ import { ApiError } from '../../core/errors/api-error';
 import { CodeTaskType, SpawnCodeDto } from './dto/spawn-code.dto';
 import { RunView } from './run-view';
 import { SpawnerService } from './spawner.service';
+import { SpawnerErrors } from './spawner-errors';
 
 /** The program names each task type may use (first one in spawner.programs wins) and its flag. */
 const INTERPRETERS: Record<CodeTaskType, { programs: string[]; flag: string }> = {
@@ -38,8 +39,7 @@ export class CodeRunnerService {
         ? 'spawner.allowCode is false'
         : `no ${interpreter.programs.join(' or ')} in spawner.programs`;
       throw new ApiError(
-        403,
-        'code_execution_disabled',
+        SpawnerErrors.code_execution_disabled,
         `Running ${request.task_type} code is disabled (${missing}). It is off by default because ` +
           'an interpreter given code runs anything the server user can; use POST /spawner/runs ' +
           'with an allowlisted program instead, or, to accept the risk, set spawner.allowCode to ' +

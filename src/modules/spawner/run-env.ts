@@ -1,6 +1,8 @@
 import { ENV_NEVER_PASSED_TO_RUNS } from '../../core/config/app-config';
 import { ApiError } from '../../core/errors/api-error';
 import { RUN_MARKER_ENV } from './process-tree';
+import { CoreErrors } from '../../core/errors/core-errors';
+import { SpawnerErrors } from './spawner-errors';
 
 const MAX_VARIABLES = 32;
 const MAX_VALUE_CHARS = 4096;
@@ -16,15 +18,17 @@ export function checkEnvOverlay(
 ): Record<string, string> {
   if (env === undefined || env === null) return {};
   if (typeof env !== 'object' || Array.isArray(env)) {
-    throw new ApiError(400, 'validation_failed', 'env must be an object of strings', [
+    throw new ApiError(CoreErrors.validation_failed, 'env must be an object of strings', [
       { field: 'env', errors: ['env must be an object of strings'] },
     ]);
   }
   const entries = Object.entries(env as Record<string, unknown>);
   if (entries.length > MAX_VARIABLES) {
-    throw new ApiError(400, 'validation_failed', `env may set at most ${MAX_VARIABLES} variables`, [
-      { field: 'env', errors: [`env may set at most ${MAX_VARIABLES} variables`] },
-    ]);
+    throw new ApiError(
+      CoreErrors.validation_failed,
+      `env may set at most ${MAX_VARIABLES} variables`,
+      [{ field: 'env', errors: [`env may set at most ${MAX_VARIABLES} variables`] }],
+    );
   }
   const problems: Array<{ field: string; errors: string[] }> = [];
   const overlay: Record<string, string> = {};
@@ -52,8 +56,7 @@ export function checkEnvOverlay(
   }
   if (problems.length > 0) {
     throw new ApiError(
-      400,
-      'env_not_allowed',
+      SpawnerErrors.env_not_allowed,
       `Refused environment variables: ${problems.map((p) => p.field.slice(4)).join(', ')}`,
       problems,
       { allowed: allowlist },

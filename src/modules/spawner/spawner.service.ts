@@ -16,6 +16,8 @@ import { SpawnerMetrics } from './spawner-metrics';
 import { KillReason, RunSource, RunStatus, SpawnerRunEntity } from './spawner-run.entity';
 import { SpawnerRunStore } from './spawner-run.store';
 import { resolveRunCwd } from './work-dir';
+import { CoreErrors } from '../../core/errors/core-errors';
+import { SpawnerErrors } from './spawner-errors';
 
 /** What a caller asks to run (POST /spawner/runs, madre's SPAWNER_REQUEST steps). */
 export interface StartRunRequest {
@@ -108,8 +110,7 @@ export class SpawnerService {
     this.assertAccepting();
     if (this.active.size >= this.settings.maxConcurrent) {
       throw new ApiError(
-        429,
-        'too_many_runs',
+        SpawnerErrors.too_many_runs,
         `${this.active.size} runs are already running (spawner.maxConcurrent is ${this.settings.maxConcurrent}); wait for one to end or kill one`,
         undefined,
         { running: this.active.size, max_concurrent: this.settings.maxConcurrent },
@@ -227,7 +228,7 @@ export class SpawnerService {
     const tracked = this.active.get(id);
     if (tracked) return this.liveView(tracked, true);
     const row = await this.store.find(id);
-    if (!row) throw new ApiError(404, 'run_not_found', `No spawner run with id ${id}`);
+    if (!row) throw new ApiError(SpawnerErrors.run_not_found, `No spawner run with id ${id}`);
     return viewOfRun(row, true);
   }
 
@@ -396,8 +397,7 @@ export class SpawnerService {
   private assertAccepting(): void {
     if (!this.registry.isActive('spawner') || !this.accepting) {
       throw new ApiError(
-        503,
-        'module_dormant',
+        CoreErrors.module_dormant,
         `Module spawner is ${this.registry.state('spawner')}`,
         undefined,
         { module: 'spawner', hint: WAKE_HINT },
@@ -410,8 +410,7 @@ export class SpawnerService {
     if (typeof program === 'string' && Object.hasOwn(programs, program)) return programs[program];
     const allowed = Object.keys(programs).sort();
     throw new ApiError(
-      422,
-      'program_not_allowed',
+      SpawnerErrors.program_not_allowed,
       `Program "${String(program)}" is not allowlisted. Allowed: ${allowed.join(', ') || 'none'}`,
       [{ field: 'program', errors: [`program must be one of ${allowed.join(', ')}`] }],
       { allowed },
@@ -422,7 +421,7 @@ export class SpawnerService {
     const max = this.settings.maxTtlSec;
     if (ttl === undefined) return this.settings.defaultTtlSec;
     if (!Number.isInteger(ttl) || ttl < 1 || ttl > max) {
-      throw new ApiError(400, 'invalid_ttl', `ttl_sec must be an integer from 1 to ${max}`, [
+      throw new ApiError(SpawnerErrors.invalid_ttl, `ttl_sec must be an integer from 1 to ${max}`, [
         { field: 'ttl_sec', errors: [`ttl_sec must be an integer from 1 to ${max}`] },
       ]);
     }
@@ -434,7 +433,7 @@ export class SpawnerService {
 function checkArgs(args: unknown): string[] {
   if (args === undefined) return [];
   const bad = (message: string) =>
-    new ApiError(400, 'validation_failed', message, [{ field: 'args', errors: [message] }]);
+    new ApiError(CoreErrors.validation_failed, message, [{ field: 'args', errors: [message] }]);
   if (!Array.isArray(args)) throw bad('args must be an array of strings');
   if (args.length > MAX_ARGS) throw bad(`args may hold at most ${MAX_ARGS} entries`);
   for (const arg of args) {

@@ -1,14 +1,17 @@
 import { realpath, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { ApiError } from '../../core/errors/api-error';
+import { CoreErrors } from '../../core/errors/core-errors';
+import { ErrorCode } from '../../core/errors/error-codes';
+import { SpawnerErrors } from './spawner-errors';
 
 const isInside = (root: string, target: string) => {
   const rel = relative(root, target);
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 };
 
-const refuse = (code: string, message: string) =>
-  new ApiError(400, code, message, [{ field: 'cwd', errors: [message] }]);
+const refuse = (code: ErrorCode, message: string) =>
+  new ApiError(code, message, [{ field: 'cwd', errors: [message] }]);
 
 /**
  * The working directory of a run: `cwd` (relative to the work root, or absolute) must name an
@@ -18,22 +21,28 @@ const refuse = (code: string, message: string) =>
 export async function resolveRunCwd(workRoot: string, cwd: string | undefined): Promise<string> {
   const rootReal = await realpath(workRoot);
   if (cwd === undefined || cwd === '') return rootReal;
-  if (cwd.includes('\0')) throw refuse('validation_failed', 'cwd must not contain NUL');
+  if (cwd.includes('\0')) throw refuse(CoreErrors.validation_failed, 'cwd must not contain NUL');
   const target = resolve(rootReal, cwd);
   if (!isInside(rootReal, target) && !isInside(resolve(workRoot), resolve(workRoot, cwd))) {
-    throw refuse('cwd_outside_work_root', `cwd must stay inside the work root ${rootReal}`);
+    throw refuse(
+      SpawnerErrors.cwd_outside_work_root,
+      `cwd must stay inside the work root ${rootReal}`,
+    );
   }
   let real: string;
   try {
     real = await realpath(isAbsolute(cwd) ? cwd : target);
   } catch {
-    throw refuse('cwd_not_found', `cwd ${cwd} does not exist under the work root`);
+    throw refuse(SpawnerErrors.cwd_not_found, `cwd ${cwd} does not exist under the work root`);
   }
   if (!isInside(rootReal, real)) {
-    throw refuse('cwd_outside_work_root', `cwd ${cwd} leads outside the work root ${rootReal}`);
+    throw refuse(
+      SpawnerErrors.cwd_outside_work_root,
+      `cwd ${cwd} leads outside the work root ${rootReal}`,
+    );
   }
   if (!(await stat(real)).isDirectory()) {
-    throw refuse('cwd_not_a_directory', `cwd ${cwd} is not a directory`);
+    throw refuse(SpawnerErrors.cwd_not_a_directory, `cwd ${cwd} is not a directory`);
   }
   return real;
 }

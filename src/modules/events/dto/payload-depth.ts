@@ -1,5 +1,6 @@
 import { ApiError } from '../../../core/errors/api-error';
 import { nestsDeeperThan } from '../../../core/util/nesting';
+import { CoreErrors } from '../../../core/errors/core-errors';
 
 /** How deeply objects and arrays may nest inside an event payload. */
 export const MAX_PAYLOAD_DEPTH = 32;
@@ -13,7 +14,7 @@ export const MAX_PAYLOAD_DEPTH = 32;
 export function refuseDeepPayload(body: unknown): void {
   // the body itself is one level above the payload
   if (nestsDeeperThan(body, MAX_PAYLOAD_DEPTH + 1)) {
-    throw new ApiError(400, 'validation_failed', 'Invalid fields: payload', [
+    throw new ApiError(CoreErrors.validation_failed, 'Invalid fields: payload', [
       {
         field: 'payload',
         errors: [`payload must not nest deeper than ${MAX_PAYLOAD_DEPTH} levels`],

@@ -11,6 +11,7 @@ import { LedgerStore } from '../ledger/ledger-store';
 import { FeedBatch } from './feed-batch';
 import { FeedHub } from './feed-hub';
 import { SseSubscriber } from './sse-subscriber';
+import { CoreErrors } from '../../../core/errors/core-errors';
 
 /** Most stored events replayed to a client reconnecting with Last-Event-ID. */
 const MAX_CATCH_UP = 1000;
@@ -67,7 +68,7 @@ export class SseFeed implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   open(request: FastifyRequest, reply: FastifyReply, filter: EventFilter): void {
-    if (this.closing) throw new ApiError(503, 'shutting_down', 'VX11 is shutting down');
+    if (this.closing) throw new ApiError(CoreErrors.shutting_down, 'VX11 is shutting down');
     const lastEventId = parseLastEventId(request.headers['last-event-id']);
     // Read before taking the response over: a failure here is still an ordinary error reply.
     const missed =

@@ -30,6 +30,7 @@ import {
   Subscriptions,
 } from './ws-protocol';
 import { WsSubscriber } from './ws-subscriber';
+import { CoreErrors } from '../../../core/errors/core-errors';
 
 export const WS_PATH = '/ws';
 /** Answered to a frame whose handling failed on our side; the socket stays open. */
@@ -126,7 +127,7 @@ export class WsFeedServer
     socket.on('error', () => undefined); // a reset during the handshake is not our crash
     let subscriptions: Subscriptions;
     try {
-      if (this.closing) throw new ApiError(503, 'shutting_down', 'VX11 is shutting down');
+      if (this.closing) throw new ApiError(CoreErrors.shutting_down, 'VX11 is shutting down');
       this.auth.assertFeedAuthorized(req.headers, queryToken(url), req.socket.remoteAddress);
       subscriptions = initialSubscriptions(url);
     } catch (err) {
@@ -240,7 +241,7 @@ function initialSubscriptions(url: string): Subscriptions {
     EventFilter.fromQuery(raw, undefined);
   } catch (err) {
     if (!(err instanceof FilterTermError)) throw err;
-    throw new ApiError(400, 'validation_failed', 'Invalid fields: types', [
+    throw new ApiError(CoreErrors.validation_failed, 'Invalid fields: types', [
       { field: 'types', errors: [err.message] },
     ]);
   }

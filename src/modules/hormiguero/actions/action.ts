@@ -1,4 +1,5 @@
 import { ApiError } from '../../../core/errors/api-error';
+import { HormigueroErrors } from '../hormiguero-errors';
 
 /** The actions hormiguero may take, each only after a preview and its approval. */
 export const ACTION_ALLOWLIST = [
@@ -31,8 +32,7 @@ export function onlyParams(action: string, params: Record<string, unknown>, allo
   const unknown = Object.keys(params).filter((k) => !allowed.includes(k));
   if (unknown.length > 0) {
     throw new ApiError(
-      400,
-      'invalid_params',
+      HormigueroErrors.invalid_params,
       `${action} takes ${allowed.length ? allowed.join(', ') : 'no params'}; not ${unknown.join(', ')}`,
     );
   }
@@ -51,8 +51,7 @@ export function intParam(
   if (v === undefined) return fallback;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
     throw new ApiError(
-      400,
-      'invalid_params',
+      HormigueroErrors.invalid_params,
       `${action}: ${key} must be an integer from ${min} to ${max}`,
     );
   }

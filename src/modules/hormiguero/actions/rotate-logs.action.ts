@@ -3,6 +3,7 @@ import { HUMAN_LOGS } from '../../../core/logging/log-rotation';
 import { withTimeout } from '../../../core/util/with-timeout';
 import { ApiError } from '../../../core/errors/api-error';
 import { ActionPlan, HormigueroAction, onlyParams } from './action';
+import { HormigueroErrors } from '../hormiguero-errors';
 
 /** How long apply waits for the rotated logs to be gzipped. */
 const COMPRESS_TIMEOUT_MS = 30_000;
@@ -65,8 +66,7 @@ export class RotateLogsAction implements HormigueroAction {
       value.some((v) => typeof v !== 'string' || !(HUMAN_LOGS as readonly string[]).includes(v))
     ) {
       throw new ApiError(
-        400,
-        'invalid_params',
+        HormigueroErrors.invalid_params,
         `rotate_logs: logs must list some of ${HUMAN_LOGS.join(', ')}`,
       );
     }

@@ -8,6 +8,7 @@ import { EventBus, Severity } from '../../../core/events/event-bus.service';
 import { incidentId } from './incident-id';
 import { mostUrgent, severityLevel, SeverityLevel } from './incident-severity';
 import { IncidentEntity, IncidentStatus } from './incident.entity';
+import { MadreErrors } from '../madre-errors';
 
 export interface IncidentReport {
   kind: string;
@@ -55,8 +56,7 @@ export class IncidentService {
     const incident = await this.require(id);
     if (incident.status === 'resolved') {
       throw new ApiError(
-        409,
-        'incident_resolved',
+        MadreErrors.incident_resolved,
         `Incident ${id} is resolved; nothing to acknowledge`,
       );
     }
@@ -116,7 +116,7 @@ export class IncidentService {
 
   private async require(id: string): Promise<IncidentEntity> {
     const incident = await this.incidents.findOneBy({ id });
-    if (!incident) throw new ApiError(404, 'incident_not_found', `No incident with id ${id}`);
+    if (!incident) throw new ApiError(MadreErrors.incident_not_found, `No incident with id ${id}`);
     return incident;
   }
 

@@ -19,6 +19,7 @@ import { dataPaths } from './data-paths';
 import { MaintenanceMetrics } from './maintenance-metrics';
 import { MaintenanceRunEntity, MaintenanceSource } from './maintenance-run.entity';
 import { MaintenanceReport, runMaintenance } from './maintenance-steps';
+import { MadreErrors } from '../madre-errors';
 
 const ENQUEUE_TIMEOUT_MS = 2000;
 /** A scheduled run requested within this long counts as tonight's (queue and timer both fire). */
@@ -187,7 +188,7 @@ export class MaintenanceService implements OnApplicationBootstrap {
   async get(id: string): Promise<MaintenanceRunEntity> {
     const run = await this.runs.findOneBy({ id });
     if (!run) {
-      throw new ApiError(404, 'maintenance_job_not_found', `No maintenance job with id ${id}`);
+      throw new ApiError(MadreErrors.maintenance_job_not_found, `No maintenance job with id ${id}`);
     }
     return run;
   }

@@ -4,6 +4,7 @@ import { Repository } from 'typeorm';
 import { AppConfig } from '../../../core/config/app-config';
 import { ApiError } from '../../../core/errors/api-error';
 import { MadreSettingEntity } from './madre-setting.entity';
+import { MadreErrors } from '../madre-errors';
 
 const POLICY_KEY = 'power.policy';
 
@@ -53,8 +54,7 @@ export class PolicyStore {
   private requireKnown(policy: string): void {
     if (!Object.hasOwn(this.config.policies, policy)) {
       throw new ApiError(
-        404,
-        'unknown_policy',
+        MadreErrors.unknown_policy,
         `Unknown policy "${policy}"; known: ${this.names().join(', ')}`,
         undefined,
         {

@@ -10,6 +10,7 @@ import {
   TargetWindowOpenDto,
 } from './dto/open-window.dto';
 import { WindowService } from './window.service';
+import { MadreErrors } from '../madre-errors';
 
 /** Chat windows wake the chat tier for this long unless the operator says otherwise. */
 export const CHAT_WINDOW_DEFAULT_TTL_SEC = 600;
@@ -62,8 +63,7 @@ export class WindowRequests {
     const open = this.windows.current();
     if (body.target !== undefined && open && !open.services.includes(body.target)) {
       throw new ApiError(
-        404,
-        'target_not_in_window',
+        MadreErrors.target_not_in_window,
         `${body.target} is not in the open window ${open.id}`,
       );
     }
@@ -86,7 +86,7 @@ export class WindowRequests {
   /** A module's state and whether the open window holds it. */
   statusOf(target: string) {
     if (!this.registry.has(target)) {
-      throw new ApiError(404, 'unknown_module', `No module named ${target}`);
+      throw new ApiError(MadreErrors.unknown_module, `No module named ${target}`);
     }
     const window = this.windows.view();
     const inWindow = window?.services.includes(target) ?? false;

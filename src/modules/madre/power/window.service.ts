@@ -13,6 +13,8 @@ import { PolicyStore } from './policy-store';
 import { PowerLock } from './power-lock';
 import { WindowExpiryScheduler } from './window-expiry.scheduler';
 import { PowerWindowEntity, WindowCloseReason, WindowMode } from './window.entity';
+import { CoreErrors } from '../../../core/errors/core-errors';
+import { MadreErrors } from '../madre-errors';
 
 export interface OpenWindowRequest {
   services: string[];
@@ -84,8 +86,7 @@ export class WindowService {
   validate(request: OpenWindowRequest): void {
     if (request.services.length === 0) {
       throw new ApiError(
-        400,
-        'validation_failed',
+        CoreErrors.validation_failed,
         'Give "service" or "services" (one or more module names)',
         [{ field: 'services', errors: ['services should not be empty'] }],
       );
@@ -95,8 +96,7 @@ export class WindowService {
       const ttl = request.ttlSec;
       if (ttl === undefined || !Number.isInteger(ttl) || ttl < 1 || ttl > max) {
         throw new ApiError(
-          400,
-          'invalid_ttl',
+          MadreErrors.invalid_ttl,
           `ttl_sec must be an integer from 1 to ${max} for mode "ttl"`,
           [{ field: 'ttl_sec', errors: [`ttl_sec must be an integer from 1 to ${max}`] }],
         );
@@ -105,8 +105,7 @@ export class WindowService {
     const refused = request.services.filter((s) => !this.allowlist.includes(s));
     if (refused.length > 0) {
       throw new ApiError(
-        422,
-        'service_not_allowed',
+        MadreErrors.service_not_allowed,
         `Not in the window allowlist: ${refused.join(', ')}. Allowed: ${this.allowlist.join(', ')}`,
         undefined,
         { allowlist: this.allowlist, refused },
@@ -119,8 +118,7 @@ export class WindowService {
     return this.lock.run(async () => {
       if (this.open_) {
         throw new ApiError(
-          409,
-          'window_already_open',
+          MadreErrors.window_already_open,
           `Window ${this.open_.id} is already open; close it first`,
           undefined,
           {
@@ -191,13 +189,12 @@ export class WindowService {
           const known = await this.windows.findOneBy({ id: windowId });
           throw known
             ? new ApiError(
-                404,
-                'window_not_open',
+                MadreErrors.window_not_open,
                 `Window ${windowId} is already closed (${known.close_reason} at ${known.closed_at})`,
               )
-            : new ApiError(404, 'window_not_found', `No window with id ${windowId}`);
+            : new ApiError(MadreErrors.window_not_found, `No window with id ${windowId}`);
         }
-        throw new ApiError(404, 'no_open_window', 'No window is open');
+        throw new ApiError(MadreErrors.no_open_window, 'No window is open');
       }
       return this.closeLocked(open, reason, note);
     });

@@ -6,6 +6,7 @@ import { routeConfigOf, withRouteConfig } from '../../../core/http/route-config'
 import { WAKE_HINT } from '../../../core/registry/module-active.guard';
 import { ModuleRegistry } from '../../../core/registry/module-registry.service';
 import { MULTIPART, ShubUploadsService, UploadKind, WAV_MEDIA_TYPES } from './shub-uploads.service';
+import { CoreErrors } from '../../../core/errors/core-errors';
 
 const UPLOAD_ROUTE = 'shub:upload';
 const MODULE = 'shubniggurath';
@@ -53,13 +54,12 @@ export class ShubBodyParser implements OnModuleInit {
     const kind = routeConfigOf(request)[UPLOAD_ROUTE] as UploadKind | undefined;
     if (kind === undefined) {
       const type = String(request.headers['content-type'] ?? '').split(';', 1)[0];
-      throw new ApiError(415, 'unsupported_media_type', `Unsupported Media Type: ${type}`);
+      throw new ApiError(CoreErrors.unsupported_media_type, `Unsupported Media Type: ${type}`);
     }
     // The module guard says the same, but only after the body parser: say it before the body.
     if (!this.registry.isActive(MODULE)) {
       throw new ApiError(
-        503,
-        'module_dormant',
+        CoreErrors.module_dormant,
         `Module ${MODULE} is ${this.registry.state(MODULE)}`,
         undefined,
         { module: MODULE, hint: WAKE_HINT },

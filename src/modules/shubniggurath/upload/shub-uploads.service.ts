@@ -17,6 +17,7 @@ import { removeUpload } from '../shub-paths';
 import { readMultipart } from './multipart-reader';
 import { CLOSE, refusalOf, tooLarge } from './upload-errors';
 import { receiveWav } from './wav-receiver';
+import { CoreErrors } from '../../../core/errors/core-errors';
 
 /** Raw WAV media types a client may send (RFC 2361's audio/vnd.wave and the common aliases). */
 export const WAV_MEDIA_TYPES = ['audio/wav', 'audio/x-wav', 'audio/wave', 'audio/vnd.wave'];
@@ -67,8 +68,7 @@ export class ShubUploadsService {
     try {
       if (kind === 'batch' && mediaType(request) !== MULTIPART) {
         throw new ApiError(
-          415,
-          'unsupported_media_type',
+          CoreErrors.unsupported_media_type,
           `POST /shub/batch takes ${MULTIPART} with one "file" part per WAV`,
           undefined,
           undefined,
@@ -111,8 +111,7 @@ export class ShubUploadsService {
       const type = mediaType(request);
       if (!(body instanceof Readable) || !(WAV_MEDIA_TYPES.includes(type) || type === MULTIPART)) {
         throw new ApiError(
-          415,
-          'unsupported_media_type',
+          CoreErrors.unsupported_media_type,
           `Send the WAV as ${WAV_MEDIA_TYPES[0]} or as the "file" field of ${MULTIPART}${type ? ` (got ${type})` : ''}`,
           undefined,
           undefined,
@@ -135,8 +134,7 @@ export class ShubUploadsService {
         });
         if (stored.length === 0) {
           throw new ApiError(
-            400,
-            'bad_request',
+            CoreErrors.bad_request,
             `The multipart body has no "file" part`,
             undefined,
             undefined,
@@ -194,7 +192,7 @@ function targetOf(input: { style?: string; target_lufs?: number | string }): Tar
   }
   if (problems.length > 0) {
     const names = problems.map((p) => p.field).join(', ');
-    throw new ApiError(400, 'validation_failed', `Invalid fields: ${names}`, problems);
+    throw new ApiError(CoreErrors.validation_failed, `Invalid fields: ${names}`, problems);
   }
   return resolveTarget(input.style as StyleName | undefined, target);
 }
