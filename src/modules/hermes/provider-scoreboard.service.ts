@@ -5,7 +5,7 @@ import { BreakerRegistry } from '../../core/breaker/breaker-registry.service';
 import { CircuitBreaker } from '../../core/breaker/circuit-breaker';
 import { AppConfig } from '../../core/config/app-config';
 import { MetricsService } from '../../core/metrics/metrics.service';
-import { Counter, Gauge } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 import { Provider } from './provider';
 
 const EWMA_ALPHA = 0.3;
@@ -31,6 +31,7 @@ export class ProviderScoreboard {
   private readonly stats = new Map<string, Stats>();
   private readonly failuresTotal: Counter<'provider'>;
   private readonly budgetRemaining: Gauge<'provider'>;
+  private readonly requestSeconds: Histogram<'provider' | 'outcome'>;
 
   constructor(
     private readonly config: AppConfig,
@@ -48,6 +49,13 @@ export class ProviderScoreboard {
       name: 'vx11_provider_budget_remaining_ratio',
       help: 'Share of its daily token budget a provider has left today (providers with a budget)',
       labelNames: ['provider'],
+      registers: [metrics.registry],
+    });
+    this.requestSeconds = new Histogram({
+      name: 'vx11_provider_request_duration_seconds',
+      help: 'Provider calls by outcome (ok, error): time until the answer, or until the failure',
+      labelNames: ['provider', 'outcome'],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       registers: [metrics.registry],
     });
   }
@@ -117,6 +125,7 @@ export class ProviderScoreboard {
   }
 
   async recordSuccess(name: string, latencyMs: number, tokens: number): Promise<void> {
+    this.requestSeconds.observe({ provider: name, outcome: 'ok' }, latencyMs / 1000);
     const s = this.of(name);
     s.successes += 1;
     s.latencyEwmaMs =
@@ -128,7 +137,11 @@ export class ProviderScoreboard {
     await this.persist(name, s.day, tokens, 0);
   }
 
-  async recordFailure(name: string): Promise<void> {
+  /** A failed call; its duration (when known) feeds the latency histogram. */
+  async recordFailure(name: string, latencyMs?: number): Promise<void> {
+    if (latencyMs !== undefined) {
+      this.requestSeconds.observe({ provider: name, outcome: 'error' }, latencyMs / 1000);
+    }
     const s = this.of(name);
     s.failures += 1;
     this.failuresTotal.inc({ provider: name });

@@ -188,6 +188,7 @@ export class TierRouter {
         : {}),
     };
     let delivered = false;
+    const started = performance.now();
     try {
       const completion = options.onDelta
         ? await streamCompletion(
@@ -209,7 +210,9 @@ export class TierRouter {
       return completion;
     } catch (err) {
       // a call the client cancelled says nothing about the provider
-      if (!options.signal?.aborted) await this.scoreboard.recordFailure(provider.name);
+      if (!options.signal?.aborted) {
+        await this.scoreboard.recordFailure(provider.name, performance.now() - started);
+      }
       if (delivered) throw new StreamBroken(provider.name, (err as Error).message);
       throw err;
     }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
+import { createHash } from 'node:crypto';
 import { AppConfig } from '../../core/config/app-config';
 import { RedisService } from '../../core/queue/redis.service';
 import { withTimeout } from '../../core/util/with-timeout';
@@ -21,6 +22,8 @@ for i, key in ipairs(KEYS) do
   out[#out + 1] = redis.call('PTTL', key)
 end
 return out`;
+/** Redis runs the script by its hash; the full text is sent only when Redis does not know it. */
+const HIT_SCRIPT_SHA = createHash('sha1').update(HIT_SCRIPT).digest('hex');
 
 /** Which limit refused a message. */
 export type RateScope = 'session' | 'client';
@@ -85,7 +88,11 @@ export class ChatRateLimiter {
     this.client ??= this.redis.createClient('ratelimit', { maxRetriesPerRequest: 1 });
     const prefix = `${this.config.queuePrefix}:ratelimit:`;
     const flat = (await withTimeout(
-      this.client.eval(HIT_SCRIPT, keys.length, ...keys.map((k) => prefix + k), windowMs),
+      this.runHitScript(
+        this.client,
+        keys.map((k) => prefix + k),
+        windowMs,
+      ),
       REDIS_TIMEOUT_MS,
       'rate limit',
     )) as number[];
@@ -93,6 +100,15 @@ export class ChatRateLimiter {
       const ttl = flat[2 * i + 1];
       return { count: flat[2 * i], msLeft: ttl > 0 ? ttl : windowMs };
     });
+  }
+
+  private async runHitScript(client: Redis, keys: string[], windowMs: number): Promise<unknown> {
+    try {
+      return await client.evalsha(HIT_SCRIPT_SHA, keys.length, ...keys, windowMs);
+    } catch (err) {
+      if (!/NOSCRIPT/.test((err as Error).message)) throw err;
+      return client.eval(HIT_SCRIPT, keys.length, ...keys, windowMs);
+    }
   }
 
   /** A client already over its limit creates no session window: a flood cannot grow the map. */
