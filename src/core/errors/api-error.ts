@@ -12,7 +12,6 @@ export class ApiError extends Error {
   readonly extra?: Record<string, unknown>;
   /** Response headers that belong to the error (e.g. Retry-After). */
   readonly headers?: Record<string, string>;
-  private readonly explicitStatus?: number;
 
   constructor(
     code: ErrorCode,
@@ -20,31 +19,18 @@ export class ApiError extends Error {
     details?: unknown,
     extra?: Record<string, unknown>,
     headers?: Record<string, string>,
-  );
-  /** @deprecated name a declared ErrorCode instead of choosing a status. */
-  constructor(
-    status: number,
-    code: string,
-    message: string,
-    details?: unknown,
-    extra?: Record<string, unknown>,
-    headers?: Record<string, string>,
-  );
-  constructor(first: ErrorCode | number, ...rest: unknown[]) {
-    const legacy = typeof first === 'number';
-    const args = legacy ? rest.slice(1) : rest;
-    super(args[0] as string);
+  ) {
+    super(message);
     this.name = 'ApiError';
-    this.code = legacy ? (rest[0] as string) : first.code;
-    this.explicitStatus = legacy ? first : undefined;
-    this.details = args[1];
-    this.extra = args[2] as Record<string, unknown> | undefined;
-    this.headers = args[3] as Record<string, string> | undefined;
+    this.code = code.code;
+    this.details = details;
+    this.extra = extra;
+    this.headers = headers;
   }
 
   /** The HTTP status the filter answers for this error's code. */
   get status(): number {
-    return this.explicitStatus ?? statusOfCode(this.code);
+    return statusOfCode(this.code);
   }
 }
 

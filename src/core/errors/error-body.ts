@@ -1,5 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { ApiError, ErrorBody } from './api-error';
+import { statusOfCode } from './error-codes';
 
 const CODE_BY_STATUS: Record<number, string> = {
   400: 'bad_request',
@@ -63,7 +64,8 @@ export function renderError(err: unknown, correlationId: string): RenderedError 
   let internal: unknown;
 
   if (err instanceof ApiError) {
-    ({ status, code, message, details, extra } = err);
+    ({ code, message, details, extra } = err);
+    status = statusOfCode(code); // each module declares its codes' statuses (error-codes.ts)
   } else if (err instanceof HttpException) {
     ({ status, code, message, details } = fromHttpException(err));
   } else if (err && typeof err === 'object' && 'statusCode' in err) {

@@ -4,6 +4,7 @@ import { AppConfig } from '../../core/config/app-config';
 import { PROJECT_ROOT } from '../../core/config/project-root';
 import { ApiError } from '../../core/errors/api-error';
 import { Manifest, ManifestError, ManifestFile, routeKey } from './manifest';
+import { ManifestatorErrors } from './manifestator-errors';
 
 /** The declared manifest (config manifestator.manifestFile), re-read when the file changes. */
 @Injectable()
@@ -26,8 +27,7 @@ export class ManifestService {
     } catch (err) {
       if (!(err instanceof ManifestError)) throw err;
       throw new ApiError(
-        503,
-        'manifest_unavailable',
+        ManifestatorErrors.manifest_unavailable,
         `The manifest cannot be used: ${err.message}`,
       );
     }
