@@ -8,12 +8,8 @@ import {
   makePrivate,
 } from '../../core/database/file-modes';
 import { backupStamp } from '../../modules/madre/maintenance/backup-names';
-import {
-  fsyncDir,
-  fsyncFile,
-  verifyChecksum,
-  verifyDatabaseFile,
-} from '../../modules/madre/maintenance/backup-file';
+import { fsyncDir, fsyncFile } from '../../core/database/backup-file-io';
+import { verifyChecksum, verifyDatabaseFile } from '../../modules/madre/maintenance/backup-file';
 
 const SIDE_FILES = ['-wal', '-shm'];
 

@@ -1,12 +1,7 @@
 import Database from 'better-sqlite3';
-import { createHash } from 'node:crypto';
 import {
-  closeSync,
   copyFileSync,
-  createReadStream,
   existsSync,
-  fsyncSync,
-  openSync,
   readdirSync,
   readFileSync,
   renameSync,
@@ -15,6 +10,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { checksumFile, checksumLine, fsyncDir, fsyncFile, sha256OfFile } from './backup-file-io';
 import {
   ensurePrivateDir,
   makeDatabaseFilesPrivate,
@@ -94,32 +90,6 @@ export function listPreMigrateBackups(backupsDir: string): PreMigrateBackup[] {
     .sort((a, b) => b.at.getTime() - a.at.getTime() || b.seq - a.seq);
 }
 
-/** The sidecar holding a backup's SHA-256 (`sha256sum` format). */
-export const sha256Sidecar = (file: string) => `${file}.sha256`;
-
-export function sha256OfFile(file: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
-    createReadStream(file)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('error', reject)
-      .on('end', () => resolve(hash.digest('hex')));
-  });
-}
-
-function fsyncPath(path: string): void {
-  try {
-    const fd = openSync(path, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    /* directories cannot be fsynced everywhere */
-  }
-}
-
 /**
  * integrity_check on a database file, and that it is a VX11 database (it has the migrations
  * table). Opened read-only: a backup is a single self-contained file, nothing is written to it.
@@ -146,7 +116,7 @@ export function checkDatabaseFile(file: string): FileCheck {
 /** The sidecar checksum (required: a pre-migration backup is always written with one), then integrity_check. */
 export async function verifyPreMigrateBackup(file: string): Promise<FileCheck> {
   if (!existsSync(file)) return { ok: false, problems: [`${file} does not exist`] };
-  const sidecar = sha256Sidecar(file);
+  const sidecar = checksumFile(file);
   if (!existsSync(sidecar)) return { ok: false, problems: [`${basename(sidecar)} is missing`] };
   const expected = readFileSync(sidecar, 'utf8').trim().split(/\s+/)[0];
   const actual = await sha256OfFile(file);
@@ -193,11 +163,11 @@ export async function takePreMigrateBackup(
         `pre-migration backup failed integrity_check: ${verdict.problems.slice(0, 3).join('; ')}`,
       );
     }
-    fsyncPath(tmp);
+    fsyncFile(tmp);
     const sha256 = await sha256OfFile(tmp);
     renameSync(tmp, file);
-    writeFileSync(sha256Sidecar(file), `${sha256}  ${name}\n`, { mode: PRIVATE_FILE_MODE });
-    fsyncPath(backupsDir);
+    writeFileSync(checksumFile(file), checksumLine(sha256, file), { mode: PRIVATE_FILE_MODE });
+    fsyncDir(backupsDir);
     return { name, file, bytes: statSync(file).size, sha256 };
   } finally {
     rmSync(tmp, { force: true });
@@ -220,9 +190,9 @@ export function restoreDatabaseFrom(source: string, dbFile: string): void {
     rmSync(staged, { force: true });
     throw new Error(`${source} failed verification: ${verdict.problems.slice(0, 3).join('; ')}`);
   }
-  fsyncPath(staged);
+  fsyncFile(staged);
   for (const suffix of ['-wal', '-shm', '-journal']) rmSync(`${dbFile}${suffix}`, { force: true });
   renameSync(staged, dbFile);
   makeDatabaseFilesPrivate(dbFile);
-  fsyncPath(dirname(dbFile));
+  fsyncDir(dirname(dbFile));
 }

@@ -8,12 +8,19 @@ export interface FieldError {
   errors: string[];
 }
 
-function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
+/** class-validator's nested errors as one list of fields, each with its messages. */
+export function flattenValidationErrors(errors: ValidationError[], prefix = ''): FieldError[] {
   return errors.flatMap((e) => {
     const field = prefix ? `${prefix}.${e.property}` : e.property;
     const own = e.constraints ? [{ field, errors: Object.values(e.constraints) }] : [];
-    return [...own, ...flatten(e.children ?? [], field)];
+    return [...own, ...flattenValidationErrors(e.children ?? [], field)];
   });
+}
+
+/** The one 400 for invalid input: every offending field named, with its messages. */
+export function invalidFields(details: FieldError[]): ApiError {
+  const names = [...new Set(details.map((d) => d.field))].join(', ');
+  return new ApiError(CoreErrors.validation_failed, `Invalid fields: ${names}`, details);
 }
 
 /** Deeper bodies are refused before validation, whose transformer recurses once per level. */
@@ -39,9 +46,7 @@ export function createValidationPipe(): ValidationPipe {
     forbidNonWhitelisted: true,
     transform: true,
     exceptionFactory: (errors) => {
-      const details = flatten(errors);
-      const names = details.map((d) => d.field).join(', ');
-      return new ApiError(CoreErrors.validation_failed, `Invalid fields: ${names}`, details);
+      return invalidFields(flattenValidationErrors(errors));
     },
   });
 }

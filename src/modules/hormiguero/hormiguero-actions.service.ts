@@ -17,6 +17,7 @@ import { RotateLogsAction } from './actions/rotate-logs.action';
 import { WalCheckpointAction } from './actions/wal-checkpoint.action';
 import { HormigueroMetrics } from './hormiguero-metrics';
 import { HormigueroErrors } from './hormiguero-errors';
+import { HealthHistoryStore } from '../madre/health/health-history.store';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 /** Previews are kept this long (applied or not), then deleted. */
@@ -64,12 +65,13 @@ export class HormigueroActionsService {
     humanLog: HumanLogService,
     private readonly events: EventBus,
     private readonly metrics: HormigueroMetrics,
+    healthHistory: HealthHistoryStore,
   ) {
     const db = () => nativeDb(dataSource);
     const list: HormigueroAction[] = [
       new RotateLogsAction(humanLog),
       new PruneBackupArchiveAction(config),
-      new PruneHealthHistoryAction(config, db),
+      new PruneHealthHistoryAction(config, healthHistory),
       new WalCheckpointAction(db, databasePath(config.dataDir)),
     ];
     this.actions = new Map(list.map((a) => [a.name, a]));

@@ -1,6 +1,6 @@
 import { existsSync, rmSync, statSync } from 'node:fs';
 import type { AppConfig } from '../../../core/config/app-config';
-import { checksumFile } from '../../madre/maintenance/backup-file';
+import { checksumFile } from '../../../core/database/backup-file-io';
 import { listBackups } from '../../madre/maintenance/backup-rotation';
 import { dataPaths } from '../../madre/maintenance/data-paths';
 import { ActionPlan, HormigueroAction, intParam, onlyParams } from './action';

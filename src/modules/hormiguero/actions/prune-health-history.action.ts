@@ -1,10 +1,8 @@
-import type Database from 'better-sqlite3';
 import type { AppConfig } from '../../../core/config/app-config';
+import type { HealthHistoryStore } from '../../madre/health/health-history.store';
 import { ActionPlan, HormigueroAction, intParam, onlyParams } from './action';
 
 const DAY_MS = 24 * 3600 * 1000;
-/** Rows deleted per statement; the event loop gets a turn between chunks. */
-const CHUNK = 5000;
 
 /**
  * prune_health_history: health_history rows older than `older_than_days` (default
@@ -15,7 +13,7 @@ export class PruneHealthHistoryAction implements HormigueroAction {
 
   constructor(
     private readonly config: AppConfig,
-    private readonly db: () => Database.Database,
+    private readonly history: HealthHistoryStore,
   ) {}
 
   async preview(params: Record<string, unknown>): Promise<ActionPlan> {
@@ -29,9 +27,7 @@ export class PruneHealthHistoryAction implements HormigueroAction {
       3650,
     );
     const cutoff = new Date(Date.now() - days * DAY_MS).toISOString();
-    const { n } = this.db()
-      .prepare('SELECT COUNT(*) AS n FROM health_history WHERE checked_at < ?')
-      .get(cutoff) as { n: number };
+    const n = await this.history.countBefore(cutoff);
     return {
       summary: `delete ${n} health_history rows checked before ${cutoff}`,
       files: [],
@@ -43,17 +39,7 @@ export class PruneHealthHistoryAction implements HormigueroAction {
 
   async apply(plan: ActionPlan): Promise<Record<string, unknown>> {
     const cutoff = String(plan.detail.cutoff);
-    const stmt = this.db().prepare(
-      `DELETE FROM health_history WHERE rowid IN
-         (SELECT rowid FROM health_history WHERE checked_at < ? LIMIT ${CHUNK})`,
-    );
-    let deleted = 0;
-    for (;;) {
-      const { changes } = stmt.run(cutoff);
-      deleted += changes;
-      if (changes < CHUNK) break;
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
+    const deleted = await this.history.pruneBefore(cutoff);
     return { table: 'health_history', cutoff, deleted };
   }
 }

@@ -3,6 +3,9 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { LessThan, Repository } from 'typeorm';
 import { HealthHistoryEntity } from './health-history.entity';
 
+/** Rows deleted per statement when pruning. */
+const PRUNE_CHUNK = 5000;
+
 export interface HealthCheckRow {
   module: string;
   ok: boolean;
@@ -45,8 +48,30 @@ export class HealthHistoryStore {
     if (rows.length > 0) await this.history.insert(rows);
   }
 
-  async pruneBefore(cutoffIso: string): Promise<void> {
-    await this.history.delete({ checked_at: LessThan(cutoffIso) });
+  countBefore(cutoffIso: string): Promise<number> {
+    return this.history.count({ where: { checked_at: LessThan(cutoffIso) } });
+  }
+
+  /**
+   * Deletes the checks older than the cutoff in chunks, the event loop getting a turn between
+   * them, so a large prune never holds the database (and the process) for long. Answers the
+   * number deleted.
+   */
+  async pruneBefore(cutoffIso: string): Promise<number> {
+    let deleted = 0;
+    for (;;) {
+      const { affected } = await this.history
+        .createQueryBuilder()
+        .delete()
+        .where(
+          `rowid IN (SELECT rowid FROM health_history WHERE checked_at < :cutoff LIMIT ${PRUNE_CHUNK})`,
+          { cutoff: cutoffIso },
+        )
+        .execute();
+      deleted += affected ?? 0;
+      if ((affected ?? 0) < PRUNE_CHUNK) return deleted;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
   }
 
   /** Newest first, optionally for one module. */

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { BackupName, newestFirst, parseBackupName } from './backup-names';
-import { checksumFile } from './backup-file';
+import { checksumFile } from '../../../core/database/backup-file-io';
 import { DataPaths } from './data-paths';
 
 const DAY_MS = 24 * 3600 * 1000;

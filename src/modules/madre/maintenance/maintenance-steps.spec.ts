@@ -10,7 +10,8 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checksumFile, verifyChecksum, verifyDatabaseFile } from './backup-file';
+import { checksumFile } from '../../../core/database/backup-file-io';
+import { verifyChecksum, verifyDatabaseFile } from './backup-file';
 import { dataPaths } from './data-paths';
 import { StatFs } from './disk-space';
 import { MaintenanceOptions, runMaintenance, STEP_NAMES } from './maintenance-steps';

@@ -14,8 +14,8 @@ import {
   fsyncDir,
   fsyncFile,
   sha256OfFile,
-  verifyDatabaseFile,
-} from './backup-file';
+} from '../../../core/database/backup-file-io';
+import { verifyDatabaseFile } from './backup-file';
 import { DataPaths } from './data-paths';
 
 /** Pages copied per event-loop turn in the server, so a large copy never blocks requests. */

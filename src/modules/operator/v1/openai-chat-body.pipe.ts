@@ -1,14 +1,16 @@
 import { Injectable, PipeTransform } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
-import { validate, ValidationError } from 'class-validator';
+import { validate } from 'class-validator';
 import { ApiError } from '../../../core/errors/api-error';
 import { CoreErrors } from '../../../core/errors/core-errors';
 import { nestsDeeperThan } from '../../../core/util/nesting';
+import {
+  flattenValidationErrors,
+  invalidFields,
+  MAX_BODY_DEPTH,
+} from '../../../core/errors/validation-pipe';
 import { ChatTurn } from '../../hermes/provider';
 import { ChatCompletionRequestDto } from './openai-chat.dto';
-
-/** Deeper request bodies are refused before validation, as the global pipe does. */
-const MAX_DEPTH = 64;
 
 /** A validated /v1/chat/completions request: the known fields, the turns, and the rest. */
 export interface OpenAiChatRequest {
@@ -17,19 +19,6 @@ export interface OpenAiChatRequest {
   turns: ChatTurn[];
   /** Every field of the request, for the provider (VX11's own are dropped when it is called). */
   params: Record<string, unknown>;
-}
-
-interface FieldError {
-  field: string;
-  errors: string[];
-}
-
-function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
-  return errors.flatMap((e) => {
-    const field = prefix ? `${prefix}.${e.property}` : e.property;
-    const own = e.constraints ? [{ field, errors: Object.values(e.constraints) }] : [];
-    return [...own, ...flatten(e.children ?? [], field)];
-  });
 }
 
 /** Text of a message's content: a string, or text parts joined; undefined when neither. */
@@ -91,15 +80,15 @@ export class OpenAiChatBodyPipe implements PipeTransform<unknown, Promise<OpenAi
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       throw new ApiError(CoreErrors.validation_failed, 'The body must be a JSON object');
     }
-    if (nestsDeeperThan(value, MAX_DEPTH)) {
+    if (nestsDeeperThan(value, MAX_BODY_DEPTH)) {
       throw new ApiError(
         CoreErrors.body_too_deep,
-        `Input must not nest deeper than ${MAX_DEPTH} levels`,
+        `Input must not nest deeper than ${MAX_BODY_DEPTH} levels`,
       );
     }
     const raw = value as Record<string, unknown>;
     const body = plainToInstance(ChatCompletionRequestDto, typedFields(raw));
-    const details = flatten(await validate(body, { forbidUnknownValues: false }));
+    const details = flattenValidationErrors(await validate(body, { forbidUnknownValues: false }));
     const turns: ChatTurn[] = [];
     const rawMessages = Array.isArray(raw.messages) ? (raw.messages as unknown[]) : [];
     (Array.isArray(body.messages) ? body.messages : []).forEach((m, i) => {
@@ -123,8 +112,7 @@ export class OpenAiChatBodyPipe implements PipeTransform<unknown, Promise<OpenAi
       details.push({ field: 'messages', errors: ['messages must include a user message'] });
     }
     if (details.length > 0) {
-      const names = [...new Set(details.map((d) => d.field))].join(', ');
-      throw new ApiError(CoreErrors.validation_failed, `Invalid fields: ${names}`, details);
+      throw invalidFields(details);
     }
     body.stop = raw.stop;
     return { body, turns, params: { ...raw } };
