@@ -1,5 +1,6 @@
+import type { ServerResponse } from 'node:http';
 import pino from 'pino';
-import { baseLoggerOptions, redactUrl } from './pino-options';
+import { baseLoggerOptions, redactUrl, RawRequest, requestLine } from './pino-options';
 
 describe('redactUrl', () => {
   it('keeps paths and harmless query parameters as they are', () => {
@@ -48,5 +49,16 @@ describe('the VX11 log line', () => {
     expect(last()).toMatchObject({ level: 'debug', context: 'RouterExplorer' });
     logger.info({ context: 'NestApplication' }, 'Nest application successfully started');
     expect(last()).toMatchObject({ level: 'info' });
+  });
+});
+
+describe('request lines', () => {
+  const res = { statusCode: 200 } as ServerResponse;
+  const line = (req: object) => requestLine(req as RawRequest, res, 1.5, 'cid').level;
+
+  it('writes traffic at info, scrapes and the process’s own in-process requests at debug', () => {
+    expect(line({ method: 'GET', url: '/api/map' })).toBe('info');
+    expect(line({ method: 'GET', url: '/health?x=1' })).toBe('debug');
+    expect(line({ method: 'GET', url: '/api/map', _lightMyRequest: {} })).toBe('debug');
   });
 });

@@ -63,8 +63,13 @@ function rawUrl(req: RawRequest): string {
   return req.originalUrl ?? req.url ?? '';
 }
 
+/**
+ * Health and metrics scrapes, and requests VX11 sends itself in-process (Fastify's inject, e.g.
+ * manifestator's live rails): logged at debug, they are not traffic. Only the process itself can
+ * inject, so no client can hide its requests this way.
+ */
 function isProbe(req: RawRequest): boolean {
-  return PROBE_PATHS.has(rawUrl(req).split('?')[0]);
+  return PROBE_PATHS.has(rawUrl(req).split('?')[0]) || '_lightMyRequest' in req;
 }
 
 /** The fields of one request line: no headers, no body, no secrets. */

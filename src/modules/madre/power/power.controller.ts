@@ -37,12 +37,12 @@ export class PowerController {
 
   @ApiOperation({
     operationId: 'getPowerState',
-    summary: 'The power state in short: policy, window, active modules',
+    summary: 'The power state in short: policy, window, active modules, recent windows',
   })
   @ApiOkResponse({ type: PowerStateDto })
   @Get('state')
   state() {
-    return this.power.state();
+    return this.power.stateWithHistory();
   }
 
   @ApiOperation({

@@ -13,6 +13,9 @@ export type PowerMode = 'solo_madre' | 'windowed' | 'full';
  * Madre's power manager: boot and shutdown of every module, the applied policy, and the views
  * of power state. Windows live in WindowService; both decide under the same PowerLock.
  */
+
+/** Windows listed with the power state. */
+const RECENT_WINDOWS = 10;
 @Injectable()
 export class PowerService implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
@@ -116,6 +119,11 @@ export class PowerService implements OnApplicationBootstrap, OnApplicationShutdo
         .filter((e) => e.state === 'active')
         .map((e) => e.meta.name),
     };
+  }
+
+  /** The state with the most recent windows (the power history an operator reads). */
+  async stateWithHistory(limit = RECENT_WINDOWS) {
+    return { ...this.state(), recent_windows: await this.windows.recent(limit) };
   }
 
   status() {

@@ -16,6 +16,18 @@ import { PowerWindowEntity, WindowCloseReason, WindowMode } from './window.entit
 import { CoreErrors } from '../../../core/errors/core-errors';
 import { MadreErrors } from '../madre-errors';
 
+export interface WindowHistoryItem {
+  window_id: string;
+  services: string[];
+  mode: WindowMode;
+  reason: string;
+  state: 'open' | 'closed';
+  created_at: string;
+  deadline: string | null;
+  closed_at: string | null;
+  close_reason: WindowCloseReason | null;
+}
+
 export interface OpenWindowRequest {
   services: string[];
   mode: WindowMode;
@@ -80,6 +92,22 @@ export class WindowService {
         : null,
       reason: window.reason,
     };
+  }
+
+  /** The most recent windows, newest first: what was woken, when, and how each one ended. */
+  async recent(limit: number): Promise<WindowHistoryItem[]> {
+    const rows = await this.windows.find({ order: { created_at: 'DESC' }, take: limit });
+    return rows.map((w) => ({
+      window_id: w.id,
+      services: w.services,
+      mode: w.mode,
+      reason: w.reason,
+      state: w.state,
+      created_at: w.created_at,
+      deadline: w.deadline,
+      closed_at: w.closed_at,
+      close_reason: w.close_reason,
+    }));
   }
 
   /** Checks the request against the window rules, in the contract's order: 400, 422, then 409. */

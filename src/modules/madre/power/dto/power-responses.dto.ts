@@ -131,6 +131,39 @@ export class PowerStatusDto {
 }
 
 /** GET /madre/power/state */
+export class WindowHistoryItemDto {
+  @ApiProperty({ type: String, format: 'uuid' })
+  window_id: string;
+
+  @ApiProperty(MODULE_LIST)
+  services: string[];
+
+  @ApiProperty({ enum: ['ttl', 'hold'] })
+  mode: string;
+
+  @ApiProperty({ example: 'operator request' })
+  reason: string;
+
+  @ApiProperty({ enum: ['open', 'closed'] })
+  state: string;
+
+  @ApiProperty({ type: String, format: 'date-time' })
+  created_at: string;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  deadline: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  closed_at: string | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    enum: ['manual_close', 'ttl_expired', 'policy_applied', 'startup_recovery'],
+  })
+  close_reason: string | null;
+}
+
 export class PowerStateDto {
   @ApiProperty({ example: 'solo_madre' })
   policy: string;
@@ -155,6 +188,9 @@ export class PowerStateDto {
 
   @ApiProperty({ ...MODULE_LIST, description: 'Every active module' })
   active_services: string[];
+
+  @ApiProperty({ type: [WindowHistoryItemDto], description: 'The last 10 windows, newest first' })
+  recent_windows: WindowHistoryItemDto[];
 }
 
 export class ModuleStateDto {
