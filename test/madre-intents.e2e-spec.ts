@@ -147,6 +147,17 @@ describe('madre intents and plans', () => {
     const state = (await t.http().get('/madre/power/state').set(t.auth).expect(200)).body;
     expect(state.window_id).toBeNull();
     expect(state.active_services).not.toContain('switch');
+    // the power history lists the plan's window, opened and closed
+    expect(state.recent_windows).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          window_id: windowId,
+          services: ['switch'],
+          state: 'closed',
+          close_reason: 'manual_close',
+        }),
+      ]),
+    );
     const opened = (await events('window.opened')).filter((e) => e.payload.window_id === windowId);
     const closed = (await events('window.closed')).filter((e) => e.payload.window_id === windowId);
     expect(opened).toHaveLength(1);

@@ -71,6 +71,12 @@ describe('madre power windows', () => {
     expectClosedOnTime(await windowRecord(t, res.body.window_id));
     const after = await state();
     expect(after.active_services).not.toContain('switch');
+    expect(after.recent_windows[0]).toMatchObject({
+      window_id: res.body.window_id,
+      services: ['switch'],
+      state: 'closed',
+      close_reason: 'ttl_expired',
+    });
     expect(lifecycle.workerRunning).toBe(false);
     const status = await t.http().get('/vx11/window/status/switch').set(t.auth).expect(200);
     expect(status.body).toMatchObject({ state: 'off', in_window: false });

@@ -16,6 +16,7 @@ export type PowerMode = 'solo_madre' | 'windowed' | 'full';
 
 /** Windows listed with the power state. */
 const RECENT_WINDOWS = 10;
+
 @Injectable()
 export class PowerService implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
