@@ -7,6 +7,7 @@ import { ApiError } from '../errors/api-error';
 import { currentCorrelationId, correlationIdFor } from '../correlation/correlation';
 import { baseLoggerOptions } from '../logging/pino-options';
 import { installBodyChecks } from './fastify-hooks';
+import { probeHeaders } from './probe-requests';
 import { installRequestContext } from './request-context';
 import { CheckBody, BODY_CHECK } from './route-config';
 import { CoreErrors } from '../errors/core-errors';
@@ -60,6 +61,22 @@ describe('the request context hook and body checks', () => {
     ]);
     expect(linesFor('ctx-3')).toEqual([expect.objectContaining({ level: 'debug' })]);
     expect(linesFor('ctx-4')).toEqual([expect.objectContaining({ status_code: 404 })]);
+  });
+
+  it('writes the process’s own in-process probes at debug', async () => {
+    await app.inject({
+      url: '/seen',
+      headers: { 'x-correlation-id': 'ctx-probe', ...probeHeaders() },
+    });
+    // a client cannot mark its own requests so
+    await app.inject({
+      url: '/seen',
+      headers: { 'x-correlation-id': 'ctx-forged', 'x-vx11-probe': 'x'.repeat(48) },
+    });
+    expect(linesFor('ctx-probe')).toEqual([
+      expect.objectContaining({ level: 'debug', url: '/seen', status_code: 200 }),
+    ]);
+    expect(linesFor('ctx-forged')).toEqual([expect.objectContaining({ level: 'info' })]);
   });
 
   it('runs a route body check before the handler, in the one error shape', async () => {

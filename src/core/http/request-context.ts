@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { CORRELATION_HEADER, correlationStorage } from '../correlation/correlation';
 import { RawRequest, requestLine } from '../logging/pino-options';
+import { isProbeRequest } from './probe-requests';
 
 /**
  * The in-request logger of nestjs-pino (what `new Logger(…).log()` writes through while a
@@ -34,6 +35,7 @@ function logWhenDone(
   res: ServerResponse,
   correlationId: string,
   started: number,
+  probe: boolean,
 ): void {
   let logged = false;
   const log = () => {
@@ -45,6 +47,7 @@ function logWhenDone(
       res,
       durationMs,
       correlationId,
+      probe,
     );
     if (lines.isLevelEnabled(level)) lines[level](fields, msg);
   };
@@ -72,7 +75,7 @@ export function installRequestContext(
     const correlationId = String(request.id);
     const res = reply.raw;
     res.setHeader(CORRELATION_HEADER, correlationId);
-    logWhenDone(lines, request, res, correlationId, started);
+    logWhenDone(lines, request, res, correlationId, started, isProbeRequest(request.headers));
     correlationStorage.run({ correlationId }, () =>
       pinoStorage.run(lazyStore(root, correlationId), done),
     );

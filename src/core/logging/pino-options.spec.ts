@@ -54,11 +54,12 @@ describe('the VX11 log line', () => {
 
 describe('request lines', () => {
   const res = { statusCode: 200 } as ServerResponse;
-  const line = (req: object) => requestLine(req as RawRequest, res, 1.5, 'cid').level;
+  const line = (req: object, probe?: boolean) =>
+    requestLine(req as RawRequest, res, 1.5, 'cid', probe).level;
 
-  it('writes traffic at info, scrapes and the process’s own in-process requests at debug', () => {
+  it('writes traffic at info, scrapes and the process’s own in-process probes at debug', () => {
     expect(line({ method: 'GET', url: '/api/map' })).toBe('info');
     expect(line({ method: 'GET', url: '/health?x=1' })).toBe('debug');
-    expect(line({ method: 'GET', url: '/api/map', _lightMyRequest: {} })).toBe('debug');
+    expect(line({ method: 'GET', url: '/api/map' }, true)).toBe('debug');
   });
 });

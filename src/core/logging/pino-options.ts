@@ -63,13 +63,8 @@ function rawUrl(req: RawRequest): string {
   return req.originalUrl ?? req.url ?? '';
 }
 
-/**
- * Health and metrics scrapes, and requests VX11 sends itself in-process (Fastify's inject, e.g.
- * manifestator's live rails): logged at debug, they are not traffic. Only the process itself can
- * inject, so no client can hide its requests this way.
- */
 function isProbe(req: RawRequest): boolean {
-  return PROBE_PATHS.has(rawUrl(req).split('?')[0]) || '_lightMyRequest' in req;
+  return PROBE_PATHS.has(rawUrl(req).split('?')[0]);
 }
 
 /** The fields of one request line: no headers, no body, no secrets. */
@@ -164,8 +159,10 @@ export function requestLine(
   res: ServerResponse,
   durationMs: number,
   correlationId: string,
+  /** Sent by VX11 itself in-process (core/http/probe-requests.ts): not traffic. */
+  inProcessProbe = false,
 ): RequestLine {
-  const level = isProbe(req) ? 'debug' : 'info';
+  const level = inProcessProbe || isProbe(req) ? 'debug' : 'info';
   const fields = { correlation_id: correlationId, ...requestFields(req, res, durationMs) };
   if (res.statusCode >= 500) {
     const err = new Error(`failed with status code ${res.statusCode}`);

@@ -35,6 +35,7 @@ import { declaredRoutes, routeKey } from './manifest';
 import { ManifestService } from './manifest.service';
 import { ManifestatorMetrics } from './manifestator-metrics';
 import { LiveRoute, RouteInventory } from './route-inventory.service';
+import { probeHeaders } from '../../core/http/probe-requests';
 
 export interface RailsReport {
   checked_at: string;
@@ -128,7 +129,7 @@ export class RailsService {
     const res = await this.fastify.inject({
       method: req.method as 'GET',
       url: req.url,
-      headers: req.headers,
+      headers: { ...req.headers, ...probeHeaders() },
       payload: req.payload,
     });
     return { statusCode: res.statusCode, headers: res.headers, body: res.body };
