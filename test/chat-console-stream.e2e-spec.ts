@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { launchChromium, listenOnLoopback, requireChromium, screenshot } from './support/browser';
 import { FakeProvider } from './support/fake-provider';
 import { providerConfigFile } from './support/provider-config';
-import { bootApp, TEST_TOKEN, TestApp } from './support/test-app';
+import { bootApp, TEST_TOKEN, TestApp, openWindow } from './support/test-app';
 
 const UI_MS = 10_000;
 
@@ -21,12 +21,7 @@ describe('the operator console streams chat answers', () => {
     await fake.start();
     dir = mkdtempSync(join(tmpdir(), 'vx11-console-stream-'));
     t = await bootApp({ VX11_CONFIG_FILE: providerConfigFile(dir, [{ fake, tier: 'switch' }]) });
-    await t
-      .http()
-      .post('/madre/power/window/open')
-      .set(t.auth)
-      .send({ service: 'switch', ttl_sec: 600 })
-      .expect(200);
+    await openWindow(t, 'switch', 600);
     const origin = await listenOnLoopback(t.app);
     browser = await launchChromium();
     page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();

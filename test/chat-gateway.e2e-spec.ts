@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { ChatStreamHub } from '../src/modules/hermes/chat-stream-hub.service';
 import { FakeProvider } from './support/fake-provider';
 import { providerConfigFile } from './support/provider-config';
-import { bootApp, TEST_TOKEN, TestApp, waitFor } from './support/test-app';
+import { bootApp, TEST_TOKEN, TestApp, waitFor, openWindow } from './support/test-app';
 
 interface SseEvent {
   event: string;
@@ -70,12 +70,7 @@ describe('operator chat as a gateway: context, streaming, Redis hand-over', () =
     });
     t = await bootApp({ VX11_CONFIG_FILE: file });
     await t.app.listen({ port: 0, host: '127.0.0.1' });
-    await t
-      .http()
-      .post('/madre/power/window/open')
-      .set(t.auth)
-      .send({ service: 'switch', ttl_sec: 600 })
-      .expect(200);
+    await openWindow(t, 'switch', 600);
   });
   afterAll(async () => {
     await t.close();
@@ -217,12 +212,7 @@ describe('budget downgrade and max_concurrency', () => {
       { switch: { concurrencyWaitMs: 50 }, chat: { clientRateLimit: 1000 } },
     );
     t = await bootApp({ VX11_CONFIG_FILE: file });
-    await t
-      .http()
-      .post('/madre/power/window/open')
-      .set(t.auth)
-      .send({ service: 'switch', ttl_sec: 600 })
-      .expect(200);
+    await openWindow(t, 'switch', 600);
   });
   afterAll(async () => {
     await t.close();

@@ -9,7 +9,7 @@ import { configFileEnv } from './support/config-file';
 import { FakeProvider } from './support/fake-provider';
 import { providerConfigFile } from './support/provider-config';
 import { freePort } from './support/redis-harness';
-import { bootApp, TestApp, waitFor } from './support/test-app';
+import { bootApp, TestApp, waitFor, openWindow } from './support/test-app';
 
 const chat = (t: TestApp, message: string, session_id?: string) =>
   t
@@ -134,12 +134,7 @@ describe('chat routing through switch and madre', () => {
       { switch: { defaultMode: 'ECO', breakerCooldownMs: 600 } },
     );
     t = await bootApp({ VX11_CONFIG_FILE: file });
-    await t
-      .http()
-      .post('/madre/power/window/open')
-      .set(t.auth)
-      .send({ service: 'switch', ttl_sec: 600 })
-      .expect(200);
+    await openWindow(t, 'switch', 600);
   });
   afterAll(async () => {
     await t.close();
@@ -246,12 +241,7 @@ describe('chat with Redis unreachable', () => {
       REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
     });
     try {
-      await t
-        .http()
-        .post('/madre/power/window/open')
-        .set(t.auth)
-        .send({ service: 'switch', ttl_sec: 60 })
-        .expect(200);
+      await openWindow(t, 'switch', 60);
       const res = await chat(t, 'status').expect(200);
       expect(res.body).toMatchObject({ fallback_source: 'local_llm_degraded', degraded: true });
       expect(res.body.response).toContain('Redis down');

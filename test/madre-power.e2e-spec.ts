@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { SwitchLifecycle } from '../src/modules/switch/switch.lifecycle';
 import { freePort } from './support/redis-harness';
-import { bootApp, TestApp, waitFor } from './support/test-app';
+import { bootApp, TestApp, waitFor, openWindow } from './support/test-app';
 
 interface WindowRecord {
   deadline: string;
@@ -364,17 +364,12 @@ describe('madre with Redis down', () => {
     const port = await freePort();
     const t = await bootApp({ REDIS_URL: `redis://127.0.0.1:${port}` });
     try {
-      const res = await t
-        .http()
-        .post('/madre/power/window/open')
-        .set(t.auth)
-        .send({ service: 'hermes', ttl_sec: 1 })
-        .expect(200);
+      const res = await openWindow(t, 'hermes', 1);
       await waitFor(
         async () => (await t.http().get('/madre/power/state').set(t.auth)).body.window_id === null,
         3000,
       );
-      expectClosedOnTime(await windowRecord(t, res.body.window_id));
+      expectClosedOnTime(await windowRecord(t, String(res.window_id)));
       expect((await t.http().get('/vx11/status').expect(200)).body.redis.status).toBe('down');
     } finally {
       await t.close();

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { configFileEnv } from './support/config-file';
 import { FakeProvider } from './support/fake-provider';
 import { providerConfigFile } from './support/provider-config';
-import { bootApp, TEST_TOKEN, TestApp, waitFor } from './support/test-app';
+import { bootApp, TEST_TOKEN, TestApp, waitFor, openWindow } from './support/test-app';
 
 /** The official SDK pointed at VX11, as any user would (no retries: every answer counts). */
 const clientFor = (t: TestApp, apiKey = TEST_TOKEN) => {
@@ -60,12 +60,7 @@ describe('the OpenAI-compatible API, through the official openai SDK', () => {
     t = await bootApp({ VX11_CONFIG_FILE: file });
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     client = clientFor(t);
-    await t
-      .http()
-      .post('/madre/power/window/open')
-      .set(t.auth)
-      .send({ service: 'switch', ttl_sec: 600 })
-      .expect(200);
+    await openWindow(t, 'switch', 600);
   });
   afterAll(async () => {
     await t.close();

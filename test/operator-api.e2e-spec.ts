@@ -1,5 +1,5 @@
 import { MetricsSampler } from '../src/modules/operator/metrics-sampler.service';
-import { bootApp, TestApp } from './support/test-app';
+import { bootApp, TestApp, openWindow } from './support/test-app';
 
 describe('operator API', () => {
   let t: TestApp;
@@ -17,12 +17,7 @@ describe('operator API', () => {
       window: null,
       degraded: true,
     });
-    const opened = await t
-      .http()
-      .post('/madre/power/window/open')
-      .set(t.auth)
-      .send({ service: 'switch', ttl_sec: 60 })
-      .expect(200);
+    const opened = await openWindow(t, 'switch', 60);
     const during = (await t.http().get('/operator/api/status').set(t.auth).expect(200)).body;
     const madre = (await t.http().get('/madre/power/state').set(t.auth).expect(200)).body;
     expect(during.window.window_id).toBe(madre.window_id);
@@ -34,7 +29,7 @@ describe('operator API', () => {
       .http()
       .post('/madre/power/window/close')
       .set(t.auth)
-      .send({ window_id: opened.body.window_id })
+      .send({ window_id: opened.window_id })
       .expect(200);
     const after = (await t.http().get('/operator/api/status').set(t.auth).expect(200)).body;
     expect(after).toMatchObject({ window: null, optional_services: { switch: 'off' } });

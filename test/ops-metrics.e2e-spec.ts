@@ -13,7 +13,7 @@ import {
 } from './support/promql-metrics';
 import { promtool } from './support/promtool';
 import { providerConfigFile } from './support/provider-config';
-import { bootApp, TestApp, waitFor } from './support/test-app';
+import { bootApp, TestApp, waitFor, openWindow } from './support/test-app';
 
 const DEPLOY = join(__dirname, '..', 'deploy');
 const RULES = join(DEPLOY, 'prometheus', 'vx11-rules.yml');
@@ -62,12 +62,7 @@ describe('operations kit against a live /metrics', () => {
     t = await bootApp({ VX11_CONFIG_FILE: file });
 
     // the activity behind the metrics that only appear once something happened
-    await t
-      .http()
-      .post('/madre/power/window/open')
-      .set(t.auth)
-      .send({ service: 'switch', ttl_sec: 600 })
-      .expect(200);
+    await openWindow(t, 'switch', 600);
     const chat = await t
       .http()
       .post('/operator/api/chat')

@@ -87,3 +87,18 @@ export async function waitFor<T>(
     `waitFor timed out after ${timeoutMs} ms${last ? `: ${(last as Error).message}` : ''}`,
   );
 }
+
+/** Opens a power window on one module through madre's route (200 expected); answers the window. */
+export async function openWindow(
+  t: TestApp,
+  service: string,
+  ttlSec: number,
+): Promise<Record<string, unknown>> {
+  const res = await t
+    .http()
+    .post('/madre/power/window/open')
+    .set(t.auth)
+    .send({ service, ttl_sec: ttlSec })
+    .expect(200);
+  return res.body as Record<string, unknown>;
+}
