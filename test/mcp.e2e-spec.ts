@@ -78,7 +78,8 @@ describe('MCP server on /mcp (the SDK client over Streamable HTTP)', () => {
   const call = async (client: Client, name: string, args: Record<string, unknown> = {}) =>
     (await client.callTool({ name, arguments: args })) as CallToolResult;
   const structured = (result: CallToolResult) => result.structuredContent as Structured;
-  const rawPost = (headers: Record<string, string>) =>
+  /** A JSON-RPC message POSTed without the SDK (initialize unless another is given). */
+  const rawPost = (headers: Record<string, string>, message: object = INITIALIZE) =>
     fetch(url, {
       method: 'POST',
       headers: {
@@ -86,8 +87,9 @@ describe('MCP server on /mcp (the SDK client over Streamable HTTP)', () => {
         accept: 'application/json, text/event-stream',
         ...headers,
       },
-      body: JSON.stringify(INITIALIZE),
+      body: JSON.stringify(message),
     });
+  const bearer = { authorization: `Bearer ${TEST_TOKEN}` };
   const state = async () =>
     (await t.http().get('/madre/power/state').set(t.auth).expect(200)).body as Structured;
   const toolEvents = async () =>
@@ -435,16 +437,10 @@ describe('MCP server on /mcp (the SDK client over Streamable HTTP)', () => {
     const { client, transport } = await connect();
     const sessionId = transport.sessionId!;
     await transport.terminateSession();
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${TEST_TOKEN}`,
-        'content-type': 'application/json',
-        accept: 'application/json, text/event-stream',
-        'mcp-session-id': sessionId,
-      },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }),
-    });
+    const res = await rawPost(
+      { ...bearer, 'mcp-session-id': sessionId },
+      { jsonrpc: '2.0', id: 2, method: 'tools/list' },
+    );
     expect(res.status).toBe(404);
     expect(await res.json()).toMatchObject({ error: 'mcp_session_not_found' });
     await client.close();
@@ -468,14 +464,9 @@ describe('MCP server on /mcp (the SDK client over Streamable HTTP)', () => {
     const rawId = init.headers.get('mcp-session-id')!;
     await init.text();
     const headers = { ...auth, 'mcp-session-id': rawId, 'mcp-protocol-version': '2025-06-18' };
-    const initialized = await fetch(url, {
-      method: 'POST',
-      headers: {
-        ...headers,
-        'content-type': 'application/json',
-        accept: 'application/json, text/event-stream',
-      },
-      body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }),
+    const initialized = await rawPost(headers, {
+      jsonrpc: '2.0',
+      method: 'notifications/initialized',
     });
     expect(initialized.status).toBe(202);
     const stream = await fetch(url, { headers: { ...headers, accept: 'text/event-stream' } });
@@ -494,16 +485,10 @@ describe('MCP server on /mcp (the SDK client over Streamable HTTP)', () => {
       .set(t.auth)
       .send({ services: ['mcp'], mode: 'hold', reason: 'mcp e2e: after' })
       .expect(200);
-    const stale = await fetch(url, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${TEST_TOKEN}`,
-        'content-type': 'application/json',
-        accept: 'application/json, text/event-stream',
-        'mcp-session-id': sessionId,
-      },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'tools/list' }),
-    });
+    const stale = await rawPost(
+      { ...bearer, 'mcp-session-id': sessionId },
+      { jsonrpc: '2.0', id: 3, method: 'tools/list' },
+    );
     expect(stale.status).toBe(404);
   });
   it('survives close_window through MCP ending the calling session itself', async () => {
