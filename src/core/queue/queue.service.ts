@@ -68,7 +68,11 @@ export class QueueService implements OnApplicationShutdown {
   queue(name: QueueName): CatalogQueue {
     let queue = this.queues.get(name);
     if (!queue) {
-      this.producer ??= this.redis.createClient('producer', { maxRetriesPerRequest: 1 });
+      // Auto-pipelining: the adds of concurrent requests leave in one write, not one each.
+      this.producer ??= this.redis.createClient('producer', {
+        maxRetriesPerRequest: 1,
+        enableAutoPipelining: true,
+      });
       queue = new CatalogQueue(name, this.catalog, {
         connection: this.producer,
         prefix: this.config.queuePrefix,
@@ -83,7 +87,7 @@ export class QueueService implements OnApplicationShutdown {
   /**
    * Request/response over a queue: enqueues `data` and resolves with the worker's return
    * value, or rejects when Redis is down, the job fails, or `timeoutMs` passes. The worker is
-   * one of ours (startWorker), so its result comes back in memory.
+   * one of ours (startWorker), so its result comes back in memory, as soon as its handler returns.
    */
   async request<T>(name: QueueName, jobName: JobName, data: object, timeoutMs: number): Promise<T> {
     if (!this.redis.isUp()) throw new Error('redis unreachable');
@@ -177,7 +181,11 @@ export class QueueService implements OnApplicationShutdown {
     return async (job, token, signal) => {
       active.start(job.id);
       try {
-        return await processor(job, token, signal);
+        const result = await processor(job, token, signal);
+        // The caller waiting in request() has its answer now; BullMQ then records the job as
+        // completed in Redis (a round trip the caller need not wait for).
+        this.replies.resolve(job.id, result);
+        return result;
       } catch (err) {
         // BullMQ stores err.message and err.stack: give it an Error whatever was thrown.
         throw err instanceof Error ? err : new Error(`${name} job: ${describeError(err)}`);

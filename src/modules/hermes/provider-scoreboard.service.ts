@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { Statement } from 'better-sqlite3';
 import { DataSource } from 'typeorm';
+import { GroupCommit } from '../../core/database/group-commit';
+import { nativeDb } from '../../core/database/native-db';
 import { BreakerRegistry } from '../../core/breaker/breaker-registry.service';
 import { CircuitBreaker } from '../../core/breaker/circuit-breaker';
 import { AppConfig } from '../../core/config/app-config';
@@ -29,6 +32,7 @@ const utcDay = (at = new Date()) => at.toISOString().slice(0, 10);
 @Injectable()
 export class ProviderScoreboard {
   private readonly stats = new Map<string, Stats>();
+  private upsertUsage: Statement<[string, string, number, number]> | undefined;
   private readonly failuresTotal: Counter<'provider'>;
   private readonly budgetRemaining: Gauge<'provider'>;
   private readonly requestSeconds: Histogram<'provider' | 'outcome'>;
@@ -181,17 +185,14 @@ export class ProviderScoreboard {
     return s;
   }
 
-  private async persist(
-    name: string,
-    day: string,
-    tokens: number,
-    failures: number,
-  ): Promise<void> {
-    await this.db.query(
+  /** Adds one call to today's usage row, in the next group commit (resolves once committed). */
+  private persist(name: string, day: string, tokens: number, failures: number): Promise<void> {
+    this.upsertUsage ??= nativeDb(this.db).prepare(
       `INSERT INTO provider_usage (provider, day, tokens_used, requests, failures) VALUES (?, ?, ?, 1, ?)
        ON CONFLICT(provider, day) DO UPDATE SET tokens_used = tokens_used + excluded.tokens_used,
          requests = requests + 1, failures = failures + excluded.failures`,
-      [name, day, tokens, failures],
     );
+    const upsert = this.upsertUsage;
+    return GroupCommit.of(this.db).run(() => upsert.run(name, day, tokens, failures));
   }
 }

@@ -85,7 +85,10 @@ export class ChatRateLimiter {
 
   private async hitRedis(keys: string[], windowMs: number): Promise<Counted[]> {
     if (!this.redis.isUp()) throw new Error('redis unreachable');
-    this.client ??= this.redis.createClient('ratelimit', { maxRetriesPerRequest: 1 });
+    this.client ??= this.redis.createClient('ratelimit', {
+      maxRetriesPerRequest: 1,
+      enableAutoPipelining: true,
+    });
     const prefix = `${this.config.queuePrefix}:ratelimit:`;
     const flat = (await withTimeout(
       this.runHitScript(

@@ -51,6 +51,8 @@ export interface Exchange {
   messages?: ChatTurn[];
   /** Unset: nothing is stored (an OpenAI request without `user` or a session header). */
   sessionId?: string;
+  /** The session was made up for this message, so it has no history to read. */
+  newSession?: boolean;
   correlationId: string;
   params?: ChatParams;
   pin?: PinnedProvider;
@@ -98,7 +100,10 @@ export class OperatorChatService {
       finish_reason: _f,
       fallback_reason: _r,
       ...answer
-    } = await this.exchange({ message, sessionId: session, correlationId }, sink);
+    } = await this.exchange(
+      { message, sessionId: session, newSession: sessionId === undefined, correlationId },
+      sink,
+    );
     return answer;
   }
 
@@ -123,7 +128,9 @@ export class OperatorChatService {
   async exchange(input: Exchange, sink?: ChatStreamSink): Promise<ExchangeResult> {
     const started = performance.now();
     const { sessionId, correlationId } = input;
-    const messages = input.messages ?? (await this.context(sessionId, input.message));
+    const messages =
+      input.messages ??
+      (await this.context(input.newSession ? undefined : sessionId, input.message));
     const unsaved: UnsavedMessage[] = [];
     if (sessionId)
       await this.persist(this.message(sessionId, 'user', input.message, correlationId), unsaved);
