@@ -64,7 +64,7 @@ export class ChatStreamHub implements OnApplicationShutdown {
   ) {}
 
   /** Registers the caller of `jobId` before its job is queued, so no piece can be missed. */
-  async open(jobId: string): Promise<ChatStreamTap> {
+  open(jobId: string): ChatStreamTap {
     const abort = new AbortController();
     const streamChannel = this.channel('stream', jobId);
     let closed = false;
@@ -82,7 +82,10 @@ export class ChatStreamHub implements OnApplicationShutdown {
       },
     };
     this.local.set(jobId, { tap, abort });
-    await this.subscribe(streamChannel, (message) => {
+    // Not awaited: a worker here hands pieces over in memory, and one elsewhere can publish only
+    // after taking the job from the queue and hearing from its provider, which is long after this
+    // SUBSCRIBE (written before the job is queued) took effect. Saves a round trip per stream.
+    void this.subscribe(streamChannel, (message) => {
       try {
         tap.onEvent(JSON.parse(message) as ChatStreamEvent);
       } catch (err) {

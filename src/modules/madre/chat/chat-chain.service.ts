@@ -203,7 +203,7 @@ export class ChatChain {
     reasons: string[],
   ): Promise<RoutedCompletion> {
     const streamId = randomUUID();
-    const tap = await this.hub.open(streamId);
+    const tap = this.hub.open(streamId);
     const waitMs = data.timeout_ms + QUEUE_GRACE_MS;
     let started: { provider: string; model: string } | undefined;
     let content = '';
