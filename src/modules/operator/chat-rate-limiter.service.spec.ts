@@ -35,3 +35,98 @@ describe('ChatRateLimiter (in memory)', () => {
     expect(refused.retryAfterSec).toBeLessThanOrEqual(60);
   });
 });
+
+/**
+ * A Redis holding the windows the hit script keeps (INCR, PEXPIRE on the first hit, PTTL);
+ * `hold()` makes every later call wait until `release()`.
+ */
+class FakeRedis {
+  readonly counts = new Map<string, { n: number; expiresAt: number }>();
+  calls = 0;
+  private held: Array<() => void> | undefined;
+
+  hold(): void {
+    this.held = [];
+  }
+
+  release(): void {
+    const waiting = this.held ?? [];
+    this.held = undefined;
+    for (const go of waiting) go();
+  }
+
+  async evalsha(_sha: string, n: number, ...rest: Array<string | number>): Promise<number[]> {
+    this.calls += 1;
+    if (this.held) await new Promise<void>((resolve) => this.held!.push(resolve));
+    const keys = rest.slice(0, n) as string[];
+    const windowMs = Number(rest[n]);
+    const now = Date.now();
+    return keys.flatMap((key) => {
+      let entry = this.counts.get(key);
+      if (!entry || entry.expiresAt <= now) {
+        entry = { n: 0, expiresAt: now + windowMs };
+        this.counts.set(key, entry);
+      }
+      entry.n += 1;
+      return [entry.n, entry.expiresAt - now];
+    });
+  }
+}
+
+function redisLimiter(redis: FakeRedis, rateLimit: number, clientRateLimit = 100) {
+  const config = {
+    queuePrefix: 'spec',
+    chat: { rateLimit, clientRateLimit, rateWindowSec: 60, maxMessageChars: 4000 },
+  } as AppConfig;
+  const service = { isUp: () => true, createClient: () => redis } as unknown as RedisService;
+  return new ChatRateLimiter(config, service);
+}
+
+describe('ChatRateLimiter (Redis)', () => {
+  const until = async (check: () => boolean) => {
+    const deadline = Date.now() + 2000;
+    while (!check()) {
+      if (Date.now() > deadline) throw new Error('condition not met within 2 s');
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  };
+
+  it('keeps the counts in Redis, so a restarted limiter still refuses', async () => {
+    const redis = new FakeRedis();
+    const before = redisLimiter(redis, 2);
+    expect((await before.hit('same', '10.0.0.1')).allowed).toBe(true);
+    expect((await before.hit('same', '10.0.0.1')).allowed).toBe(true);
+    await until(() => redis.counts.get('spec:ratelimit:chat:same')?.n === 2);
+
+    const after = redisLimiter(redis, 2); // a new process over the same Redis
+    expect(await after.hit('same', '10.0.0.1')).toMatchObject({
+      allowed: false,
+      scope: 'session',
+    });
+  });
+
+  it('decides a known session at once, without waiting for Redis', async () => {
+    const redis = new FakeRedis();
+    const limiter = redisLimiter(redis, 2);
+    await limiter.hit('known', '10.0.0.1'); // first message: read from Redis
+    redis.hold();
+    expect((await limiter.hit('known', '10.0.0.1')).allowed).toBe(true);
+    expect(await limiter.hit('known', '10.0.0.1')).toMatchObject({ allowed: false });
+    expect(redis.calls).toBe(3); // both still counted in Redis
+    redis.release();
+    await until(() => redis.counts.get('spec:ratelimit:chat:known')?.n === 3);
+  });
+
+  it('asks Redis for a session it has not seen, unless the session is new', async () => {
+    const redis = new FakeRedis();
+    const limiter = redisLimiter(redis, 5);
+    await limiter.hit('first', '10.0.0.1');
+    redis.counts.set('spec:ratelimit:chat:elsewhere', { n: 5, expiresAt: Date.now() + 60_000 });
+    redis.hold();
+    const unseen = limiter.hit('elsewhere', '10.0.0.1');
+    const fresh = await limiter.hit('made-up', '10.0.0.1', true); // not waiting for Redis
+    expect(fresh.allowed).toBe(true);
+    redis.release();
+    expect(await unseen).toMatchObject({ allowed: false, scope: 'session' });
+  });
+});

@@ -46,7 +46,10 @@ interface Counted {
 /**
  * Chat messages per window (fixed windows), counted twice: per session, and per client (the
  * caller's address) so a fresh session_id per message cannot get around the session limit.
- * Counted in Redis so the limits hold across restarts; in memory while Redis is unreachable.
+ * Counted in Redis so the limits hold across restarts. VX11 is one process, so once a key's
+ * window is known here (read from Redis on its first message) the next messages are decided
+ * from memory at once and counted in Redis without waiting for it. While Redis is unreachable
+ * memory alone counts.
  */
 @Injectable()
 export class ChatRateLimiter {
@@ -59,15 +62,14 @@ export class ChatRateLimiter {
     private readonly redis: RedisService,
   ) {}
 
-  async hit(sessionId: string, clientAddress: string): Promise<RateDecision> {
+  /**
+   * Counts one message. `newSession`: the session id was made up for this message, so it has
+   * no count anywhere yet.
+   */
+  async hit(sessionId: string, clientAddress: string, newSession = false): Promise<RateDecision> {
     const windowMs = this.config.chat.rateWindowSec * 1000;
     const keys = [`chat:${sessionId}`, `chat-client:${clientAddress}`];
-    let counted: Counted[];
-    try {
-      counted = await this.hitRedis(keys, windowMs);
-    } catch {
-      counted = this.hitMemoryBoth(keys, windowMs);
-    }
+    const counted = await this.count(keys, windowMs, newSession);
     const limits: Array<[RateScope, number]> = [
       ['session', this.config.chat.rateLimit],
       ['client', this.config.chat.clientRateLimit],
@@ -83,8 +85,42 @@ export class ChatRateLimiter {
     };
   }
 
+  private async count(keys: string[], windowMs: number, newSession: boolean): Promise<Counted[]> {
+    if (!this.redis.isUp()) return this.hitMemoryBoth(keys, windowMs);
+    const [sessionKey, clientKey] = keys;
+    const now = Date.now();
+    if ((newSession || this.knows(sessionKey, now)) && this.knows(clientKey, now)) {
+      const counted = [
+        newSession ? { count: 1, msLeft: windowMs } : this.hitMemory(sessionKey, windowMs),
+        this.hitMemory(clientKey, windowMs),
+      ];
+      // for after a restart; a lost increment costs at most one message of slack
+      void this.hitRedis(keys, windowMs).catch(() => undefined);
+      return counted;
+    }
+    try {
+      const counted = await this.hitRedis(keys, windowMs);
+      // a made-up session is not kept: if it sends again, Redis has its count
+      this.remember(clientKey, counted[1]);
+      if (!newSession) this.remember(sessionKey, counted[0]);
+      return counted;
+    } catch {
+      return this.hitMemoryBoth(keys, windowMs);
+    }
+  }
+
+  private knows(key: string, now: number): boolean {
+    const entry = this.memory.get(key);
+    return entry !== undefined && entry.resetAt > now;
+  }
+
+  private remember(key: string, counted: Counted): void {
+    this.makeRoom(Date.now());
+    this.memory.delete(key); // re-inserted last: the eviction order stays oldest first
+    this.memory.set(key, { count: counted.count, resetAt: Date.now() + counted.msLeft });
+  }
+
   private async hitRedis(keys: string[], windowMs: number): Promise<Counted[]> {
-    if (!this.redis.isUp()) throw new Error('redis unreachable');
     this.client ??= this.redis.createClient('ratelimit', {
       maxRetriesPerRequest: 1,
       enableAutoPipelining: true,
@@ -126,6 +162,17 @@ export class ChatRateLimiter {
 
   private hitMemory(key: string, windowMs: number): Counted {
     const now = Date.now();
+    this.makeRoom(now);
+    let entry = this.memory.get(key);
+    if (!entry || entry.resetAt <= now) {
+      entry = { count: 0, resetAt: now + windowMs };
+      this.memory.set(key, entry);
+    }
+    entry.count += 1;
+    return { count: entry.count, msLeft: entry.resetAt - now };
+  }
+
+  private makeRoom(now: number): void {
     if (this.memory.size > MEMORY_SWEEP_OVER && now >= this.nextSweepAt) {
       this.nextSweepAt = now + 1000; // a sweep walks every window: at most once a second
       for (const [k, entry] of this.memory) if (entry.resetAt <= now) this.memory.delete(k);
@@ -134,12 +181,5 @@ export class ChatRateLimiter {
       if (this.memory.size < MEMORY_MAX_KEYS) break;
       this.memory.delete(k); // insertion order: the oldest windows go first
     }
-    let entry = this.memory.get(key);
-    if (!entry || entry.resetAt <= now) {
-      entry = { count: 0, resetAt: now + windowMs };
-      this.memory.set(key, entry);
-    }
-    entry.count += 1;
-    return { count: entry.count, msLeft: entry.resetAt - now };
   }
 }

@@ -94,7 +94,7 @@ export class OperatorChatService {
   ): Promise<ChatAnswer> {
     this.validate(message);
     const session = sessionId ?? randomUUID();
-    await this.admit(session, clientAddress);
+    await this.admit(session, clientAddress, sessionId === undefined);
     const {
       usage: _usage,
       finish_reason: _f,
@@ -107,9 +107,12 @@ export class OperatorChatService {
     return answer;
   }
 
-  /** The rate limit of one message: a 429 with Retry-After past it. */
-  async admit(sessionKey: string, clientAddress: string): Promise<void> {
-    const rate = await this.limiter.hit(sessionKey, clientAddress);
+  /**
+   * The rate limit of one message: a 429 with Retry-After past it. `newSession`: the key was
+   * made up for this message.
+   */
+  async admit(sessionKey: string, clientAddress: string, newSession = false): Promise<void> {
+    const rate = await this.limiter.hit(sessionKey, clientAddress, newSession);
     if (rate.allowed) return;
     const whose = rate.scope === 'client' ? 'from this client address' : 'for this session';
     throw new ApiError(

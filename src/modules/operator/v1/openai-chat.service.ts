@@ -64,7 +64,11 @@ export class OpenAiChatService {
     const { body, turns, params } = request;
     const pin = this.pin(body.model, body.fallback === true);
     const sessionId = this.session(caller.sessionHeader, body.user);
-    await this.chat.admit(sessionId ?? `v1:${randomUUID()}`, caller.clientAddress);
+    await this.chat.admit(
+      sessionId ?? `v1:${randomUUID()}`,
+      caller.clientAddress,
+      sessionId === undefined,
+    );
     const exchange = {
       message: [...turns].reverse().find((t) => t.role === 'user')!.content,
       messages: turns,
