@@ -59,7 +59,7 @@ const {
 } = require('./support/child-server');
 const { cannon, stopCurrentRun, percentile, round, fmt, ms, sleep } = require('./support/measure');
 const { FAKE_PROVIDER } = require('./support/fake-provider');
-const { dropQueueKeys } = require('./support/redis-keys');
+const { dropQueueKeys, redisCpuSeconds } = require('./support/redis-keys');
 const {
   ROUNDS,
   SECONDS,
@@ -438,6 +438,7 @@ async function main() {
             calls: await providerCalls(provider.port),
             chats: await chatCounters(vx11.port, token),
             usage: procUsage(vx11.child.pid),
+            redisCpuS: await redisCpuSeconds(),
           }),
         );
         const split = counterDiff(parVx11.before.chats, parVx11.after.chats);
@@ -448,12 +449,19 @@ async function main() {
           u0 && u1 && parVx11.completed > 0
             ? ((u1.cpuS - u0.cpuS) * 1000) / parVx11.completed
             : null;
+        const r0 = parVx11.before.redisCpuS;
+        const r1 = parVx11.after.redisCpuS;
+        const redisCpuMsPerChat =
+          r0 !== null && r1 !== null && parVx11.completed > 0
+            ? ((r1 - r0) * 1000) / parVx11.completed
+            : null;
         const rssAfter = u1 ? mb(u1.rssBytes) : null;
         if (rssAfter !== null) rssAfterMax = Math.max(rssAfterMax ?? 0, rssAfter);
         say(
           `    VX11 chats by fallback_source (GET /metrics, measured run): ${splitText(split)};` +
             ` the fake provider answered ${fmt(switchCalls)} calls, autocannon counted` +
-            ` ${fmt(parVx11.completed)} responses; server CPU ${ms(cpuMsPerChat)} per chat,` +
+            ` ${fmt(parVx11.completed)} responses; server CPU ${ms(cpuMsPerChat)} per chat` +
+            ` (Redis ${ms(redisCpuMsPerChat)} more),` +
             ` RSS ${rssAfter} MB`,
         );
 
@@ -475,6 +483,7 @@ async function main() {
           rps: parVx11.result.requests.average,
           direct_rps: parDirect.result.requests.average,
           cpu_ms_per_chat: cpuMsPerChat,
+          redis_cpu_ms_per_chat: redisCpuMsPerChat,
           p50_ms_c1: seqVx11.stats.p50,
           direct_p50_ms_c1: seqDirect.stats.p50,
           rss_after_mb: rssAfter,
@@ -496,6 +505,7 @@ async function main() {
     line('p99_added_ms_c1', m('p99_added_ms_c1'));
     line('rps', m('rps'), 0);
     line('cpu_ms_per_chat', m('cpu_ms_per_chat'), 3);
+    line('redis_cpu_ms_per_chat', m('redis_cpu_ms_per_chat'), 3);
     line('rss_idle_mb', rssIdle, 1);
     line('rss_after_mb', rssAfterMax, 1);
     line('direct_rps', m('direct_rps'), 0);
@@ -509,6 +519,7 @@ async function main() {
       rps: round(m('rps'), 2),
       direct_rps: round(m('direct_rps'), 2),
       cpu_ms_per_chat: round(m('cpu_ms_per_chat'), 3),
+      redis_cpu_ms_per_chat: round(m('redis_cpu_ms_per_chat'), 3),
       rss_idle_mb: rssIdle,
       rss_after_mb: rssAfterMax,
       p50_ms_c1: round(m('p50_ms_c1'), 2),

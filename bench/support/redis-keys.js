@@ -34,4 +34,31 @@ async function dropQueueKeys(prefix) {
   }
 }
 
-module.exports = { dropQueueKeys };
+/**
+ * Redis's own CPU seconds so far (used_cpu_user + used_cpu_sys of INFO cpu), or null when it
+ * cannot be read. Redis shares the machine's cores with VX11, so its CPU per chat counts too.
+ */
+async function redisCpuSeconds() {
+  const Redis = require('ioredis');
+  const redis = new Redis({
+    host: HOST,
+    port: 6379,
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    retryStrategy: () => null,
+  });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    const info = await redis.info('cpu');
+    const field = (name) => Number(new RegExp(`^${name}:([0-9.]+)`, 'm').exec(info)?.[1]);
+    const seconds = field('used_cpu_user') + field('used_cpu_sys');
+    return Number.isFinite(seconds) ? seconds : null;
+  } catch {
+    return null;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+module.exports = { dropQueueKeys, redisCpuSeconds };
