@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { createServer, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { streamCompletion } from './openai-client';
+import { chatCompletion, streamCompletion } from './openai-client';
 import { Provider, ProviderError } from './provider';
 
 /** A provider whose stream the test writes byte by byte, to check the SSE parsing. */
@@ -89,5 +89,84 @@ describe('streamCompletion', () => {
     );
     await expect(done).rejects.toThrow('timed out after 150 ms');
     expect(pieces).toEqual(['then nothing']);
+  });
+});
+
+/** A provider answering plain JSON, as the test scripts it. */
+describe('chatCompletion', () => {
+  let server: Server;
+  let answer: (res: ServerResponse) => void;
+  let provider: Provider;
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => answer(res));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    provider = {
+      name: 'json',
+      tier: 'switch',
+      base_url: `http://127.0.0.1:${port}/v1`,
+      model: 'json-model',
+      priority: 0,
+      source: 'config',
+    };
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  const ask = () => chatCompletion(provider, [{ role: 'user', content: 'hi' }], 2000);
+
+  it('reads the answer and its usage, and keeps connections for the next calls', async () => {
+    const ports = new Set<number>();
+    answer = (res) => {
+      ports.add(res.socket!.remotePort!);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          model: 'served-model',
+          choices: [{ message: { content: 'Hello' }, finish_reason: 'stop' }],
+          usage: { prompt_tokens: 2, completion_tokens: 1, total_tokens: 3 },
+        }),
+      );
+    };
+    await expect(ask()).resolves.toMatchObject({
+      provider: 'json',
+      model: 'served-model',
+      content: 'Hello',
+      tokens_used: 3,
+      usage: { prompt_tokens: 2, completion_tokens: 1, total_tokens: 3 },
+    });
+    for (let i = 0; i < 4; i += 1) await ask();
+    expect(ports.size).toBeLessThan(5); // kept-alive connections, not one per call
+  });
+
+  it('refuses an answer over 16 MiB instead of reading it all', async () => {
+    answer = (res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const mib = Buffer.alloc(1024 * 1024, 0x20);
+      for (let i = 0; i < 17; i += 1) res.write(mib);
+      res.end('{}');
+    };
+    const failure = ask();
+    await expect(failure).rejects.toBeInstanceOf(ProviderError);
+    await expect(failure).rejects.toThrow(/max size/i);
+  });
+
+  it('turns a non-2xx status and a body that is not JSON into ProviderErrors', async () => {
+    answer = (res) => {
+      res.writeHead(503);
+      res.end('overloaded');
+    };
+    await expect(ask()).rejects.toThrow('HTTP 503');
+    answer = (res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('<html>');
+    };
+    await expect(ask()).rejects.toThrow('response is not JSON');
   });
 });

@@ -28,12 +28,17 @@ function tokensOf(usage: ChatCompletionResponse['usage']): number {
   return (usage.prompt_tokens ?? 0) + (usage.completion_tokens ?? 0);
 }
 
+/** Largest JSON answer read from a provider; a streamed answer is bounded by MAX_ANSWER_CHARS. */
+const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+const POOL = { keepAliveTimeout: 30_000, connect: { timeout: 10_000 } };
+
 /**
- * One keep-alive connection pool per provider origin, shared by every call: no connect and no
+ * Keep-alive connection pools per provider origin, shared by every call: no connect and no
  * client allocation per chat. undici's request() skips the WHATWG fetch layers (Request,
  * web streams, AbortSignal.any), which measured ≈ 5 % of the CPU of a chat under load.
  */
-const providers = new Agent({ keepAliveTimeout: 30_000, connect: { timeout: 10_000 } });
+const jsonCalls = new Agent({ ...POOL, maxResponseSize: MAX_RESPONSE_BYTES });
+const streamedCalls = new Agent(POOL);
 
 /** A response whose status was 2xx; its body must be read or dumped. */
 type ProviderResponse = Dispatcher.ResponseData;
@@ -97,6 +102,7 @@ async function send(
   method: 'GET' | 'POST',
   body: string | undefined,
   deadline: CallDeadline,
+  stream = false,
 ): Promise<ProviderResponse> {
   const url = `${provider.base_url.replace(/\/+$/, '')}${path}`;
   let response: ProviderResponse;
@@ -106,7 +112,7 @@ async function send(
       body,
       headers: headersFor(provider),
       signal: deadline.signal,
-      dispatcher: providers,
+      dispatcher: stream ? streamedCalls : jsonCalls,
     });
   } catch (err) {
     throw deadline.failure(provider, err);
@@ -263,6 +269,7 @@ export async function streamCompletion(
       'POST',
       JSON.stringify({ ...body, stream: true, stream_options: { include_usage: true } }),
       deadline,
+      true,
     );
     let model = provider.model;
     let content = '';
