@@ -2,14 +2,8 @@
 
 const { HOST, say } = require('./child-server');
 
-/**
- * Best effort: deletes this run's BullMQ jobs and rate-limit counters (`<prefix>:*`, a prefix
- * unique to the run) so thousands of chats leave nothing behind in the shared Redis.
- */
-const dropped = new Set();
-async function dropQueueKeys(prefix) {
-  if (dropped.has(prefix) || !prefix) return;
-  dropped.add(prefix);
+/** A client for one question to the benches' Redis: no retries, connected by the caller. */
+function shortLivedClient() {
   const Redis = require('ioredis');
   const redis = new Redis({
     host: HOST,
@@ -19,6 +13,18 @@ async function dropQueueKeys(prefix) {
     retryStrategy: () => null,
   });
   redis.on('error', () => undefined);
+  return redis;
+}
+
+/**
+ * Best effort: deletes this run's BullMQ jobs and rate-limit counters (`<prefix>:*`, a prefix
+ * unique to the run) so thousands of chats leave nothing behind in the shared Redis.
+ */
+const dropped = new Set();
+async function dropQueueKeys(prefix) {
+  if (dropped.has(prefix) || !prefix) return;
+  dropped.add(prefix);
+  const redis = shortLivedClient();
   try {
     await redis.connect();
     let cursor = '0';
@@ -39,15 +45,7 @@ async function dropQueueKeys(prefix) {
  * cannot be read. Redis shares the machine's cores with VX11, so its CPU per chat counts too.
  */
 async function redisCpuSeconds() {
-  const Redis = require('ioredis');
-  const redis = new Redis({
-    host: HOST,
-    port: 6379,
-    lazyConnect: true,
-    maxRetriesPerRequest: 1,
-    retryStrategy: () => null,
-  });
-  redis.on('error', () => undefined);
+  const redis = shortLivedClient();
   try {
     await redis.connect();
     const info = await redis.info('cpu');

@@ -4,6 +4,20 @@ import { AddressInfo } from 'node:net';
 import { chatCompletion, streamCompletion } from './openai-client';
 import { Provider, ProviderError } from './provider';
 
+/** Starts `server` on a free loopback port: the provider `name` it plays. */
+async function providerOn(server: Server, name: string): Promise<Provider> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    name,
+    tier: 'switch',
+    base_url: `http://127.0.0.1:${port}/v1`,
+    model: `${name}-model`,
+    priority: 0,
+    source: 'config',
+  };
+}
+
 /** A provider whose stream the test writes byte by byte, to check the SSE parsing. */
 describe('streamCompletion', () => {
   let server: Server;
@@ -18,16 +32,7 @@ describe('streamCompletion', () => {
         void script(res);
       });
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    provider = {
-      name: 'raw',
-      tier: 'switch',
-      base_url: `http://127.0.0.1:${port}/v1`,
-      model: 'raw-model',
-      priority: 0,
-      source: 'config',
-    };
+    provider = await providerOn(server, 'raw');
   });
   afterAll(async () => {
     server.closeAllConnections();
@@ -103,16 +108,7 @@ describe('chatCompletion', () => {
       req.resume();
       req.on('end', () => answer(res));
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    provider = {
-      name: 'json',
-      tier: 'switch',
-      base_url: `http://127.0.0.1:${port}/v1`,
-      model: 'json-model',
-      priority: 0,
-      source: 'config',
-    };
+    provider = await providerOn(server, 'json');
   });
   afterAll(async () => {
     server.closeAllConnections();
