@@ -1,9 +1,17 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ServedWhileDraining } from '../../core/http/http-drain';
 import { ChatStore } from './chat-store.service';
 import { OperatorChatStreamer } from './chat-streamer.service';
+import { ChatBodyPipe, OperatorChatBody } from './dto/chat-body.pipe';
 import { OperatorChatDto } from './dto/chat.dto';
 import { OperatorChatService } from './operator-chat.service';
 import { ApiErrors, ErrorSpec } from '../../core/http/openapi-errors';
@@ -34,38 +42,40 @@ export class OperatorChatController {
       'broke off after the first piece.',
   })
   @ApiProduces('application/json', 'text/event-stream')
+  @ApiBody({ type: OperatorChatDto })
   @ApiOkResponse({ type: ChatAnswerDto })
   @ApiErrors(...CHAT_ERRORS)
   @Post('api/chat')
   @HttpCode(200)
   @ServedWhileDraining()
   async send(
-    @Body() body: OperatorChatDto,
+    @Body(ChatBodyPipe) body: OperatorChatBody,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const input = {
       message: body.message,
-      session_id: body.session_id,
+      session_id: body.session_id ?? undefined, // null, as the DTO allows, means none
       correlationId: String(request.id),
       clientAddress: request.ip,
     };
     if (body.stream) return this.streamer.stream(input, reply);
     void reply.send(
-      await this.chat.chat(body.message, body.session_id, input.correlationId, request.ip),
+      await this.chat.chat(body.message, input.session_id, input.correlationId, request.ip),
     );
   }
 
   /** Alias of POST /operator/api/chat. */
   @ApiOperation({ operationId: 'operatorChatAlias', summary: 'Alias of POST /operator/api/chat' })
   @ApiProduces('application/json', 'text/event-stream')
+  @ApiBody({ type: OperatorChatDto })
   @ApiOkResponse({ type: ChatAnswerDto })
   @ApiErrors(...CHAT_ERRORS)
   @Post('chat')
   @HttpCode(200)
   @ServedWhileDraining()
   sendAlias(
-    @Body() body: OperatorChatDto,
+    @Body(ChatBodyPipe) body: OperatorChatBody,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {

@@ -1,6 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsOptional, IsString, Matches } from 'class-validator';
 
+/** A session id a client may choose. */
+export const SESSION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
 export class OperatorChatDto {
   /** Length is checked by the service: over the limit is 413, not 400. */
   @ApiProperty({ example: 'status', description: '1..4000 characters' })
@@ -10,7 +13,7 @@ export class OperatorChatDto {
   @ApiPropertyOptional({ description: 'Continue a session; a new one is created when omitted' })
   @IsOptional()
   @IsString()
-  @Matches(/^[A-Za-z0-9._:-]{1,128}$/, {
+  @Matches(SESSION_ID, {
     message: 'session_id must be 1-128 characters of [A-Za-z0-9._:-]',
   })
   session_id?: string;
