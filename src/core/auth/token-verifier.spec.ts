@@ -63,6 +63,16 @@ describe('tokensMatch', () => {
     expect(tokensMatch('x'.repeat(10_000), expected)).toBe(false);
   });
 
+  it('refuses a token that only starts with the right one, or is cut inside a character', () => {
+    expect(tokensMatch(`${expected}\u0000`, expected)).toBe(false);
+    expect(tokensMatch(`${expected}é`, expected)).toBe(false);
+    const wide = 'tökén-ü-€-😀';
+    expect(tokensMatch(wide, wide)).toBe(true);
+    expect(tokensMatch(wide.slice(0, -1), wide)).toBe(false);
+    expect(tokensMatch('tökén-ü-€-😁', wide)).toBe(false);
+    expect(tokensMatch(expected, expected)).toBe(true); // back to the first token
+  });
+
   it('compares with crypto.timingSafeEqual on equal-length buffers', () => {
     const spy = timingSafeEqual as jest.MockedFunction<typeof timingSafeEqual>;
     spy.mockClear();

@@ -14,6 +14,11 @@ export function hasOnlyFields(body: Record<string, unknown>, fields: ReadonlySet
   return true;
 }
 
+/** A pipe that needs nothing but the body. */
+export interface BodyPipe<T> extends PipeTransform<unknown, T | Promise<T>> {
+  transform(body: unknown): T | Promise<T>;
+}
+
 /**
  * A body pipe for a hot route: `accepts` recognises the common valid body by hand, and anything
  * else goes through the global ValidationPipe with `dto` as its metatype, so a refusal keeps its
@@ -25,10 +30,10 @@ export function hasOnlyFields(body: Record<string, unknown>, fields: ReadonlySet
 export function fastBodyPipe<T>(
   dto: Type<unknown>,
   accepts: (body: unknown) => body is T,
-): Type<PipeTransform<unknown, T | Promise<T>>> {
+): Type<BodyPipe<T>> {
   const metadata: ArgumentMetadata = { type: 'body', metatype: dto, data: undefined };
   @Injectable()
-  class FastBodyPipe implements PipeTransform<unknown, T | Promise<T>> {
+  class FastBodyPipe implements BodyPipe<T> {
     private readonly full = createValidationPipe();
 
     transform(body: unknown): T | Promise<T> {

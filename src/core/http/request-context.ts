@@ -4,30 +4,37 @@ import type { ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { CORRELATION_HEADER, correlationStorage } from '../correlation/correlation';
-import { RawRequest, requestLine } from '../logging/pino-options';
+import { RawRequest, requestLine, requestLineLevel } from '../logging/pino-options';
 import { isProbeRequest } from './probe-requests';
 
 /**
  * The in-request logger of nestjs-pino (what `new Logger(…).log()` writes through while a
  * request is served): a child carrying the correlation id, made only when something logs.
- * Most requests log nothing but their request line, and a pino child costs ~2 µs.
+ * Most requests log nothing but their request line, and a pino child costs ~2 µs. A class, so
+ * its accessors live on the prototype instead of being defined again on every request.
  */
-function lazyStore(root: Logger, correlationId: string): Store {
-  let logger: Logger | undefined;
-  return {
-    get logger(): Logger {
-      return (logger ??= root.child({ correlation_id: correlationId }));
-    },
-    set logger(next: Logger) {
-      logger = next; // PinoLogger.assign()
-    },
-    responseLogger: undefined,
-  };
+class LazyStore implements Store {
+  private own: Logger | undefined;
+  responseLogger = undefined;
+
+  constructor(
+    private readonly root: Logger,
+    private readonly correlationId: string,
+  ) {}
+
+  get logger(): Logger {
+    return (this.own ??= this.root.child({ correlation_id: this.correlationId }));
+  }
+
+  set logger(next: Logger) {
+    this.own = next; // PinoLogger.assign()
+  }
 }
 
 /**
  * Writes the request line once, when the response has finished or — a client that went away,
- * a stream cut — when it closed without finishing.
+ * a stream cut — when it closed without finishing. The line is built only if its level is
+ * enabled (`/health` lines are at debug).
  */
 function logWhenDone(
   lines: Logger,
@@ -41,18 +48,15 @@ function logWhenDone(
   const log = () => {
     if (logged) return;
     logged = true;
+    const raw = request.raw as RawRequest;
+    if (!lines.isLevelEnabled(requestLineLevel(raw, probe))) return;
     const durationMs = Math.round((performance.now() - started) * 100) / 100;
-    const { level, fields, msg } = requestLine(
-      request.raw as RawRequest,
-      res,
-      durationMs,
-      correlationId,
-      probe,
-    );
-    if (lines.isLevelEnabled(level)) lines[level](fields, msg);
+    const { level, fields, msg } = requestLine(raw, res, durationMs, correlationId, probe);
+    lines[level](fields, msg);
   };
-  res.once('finish', log);
-  res.once('close', log);
+  // on(), not once(): once() wraps each listener in a bound function; `logged` does its job
+  res.on('finish', log);
+  res.on('close', log);
 }
 
 /**
@@ -77,7 +81,7 @@ export function installRequestContext(
     res.setHeader(CORRELATION_HEADER, correlationId);
     logWhenDone(lines, request, res, correlationId, started, isProbeRequest(request.headers));
     correlationStorage.run({ correlationId }, () =>
-      pinoStorage.run(lazyStore(root, correlationId), done),
+      pinoStorage.run(new LazyStore(root, correlationId), done),
     );
   });
 }

@@ -1,6 +1,12 @@
 import type { ServerResponse } from 'node:http';
 import pino from 'pino';
-import { baseLoggerOptions, redactUrl, RawRequest, requestLine } from './pino-options';
+import {
+  baseLoggerOptions,
+  redactUrl,
+  RawRequest,
+  requestLine,
+  requestLineLevel,
+} from './pino-options';
 
 describe('redactUrl', () => {
   it('keeps paths and harmless query parameters as they are', () => {
@@ -61,5 +67,31 @@ describe('request lines', () => {
     expect(line({ method: 'GET', url: '/api/map' })).toBe('info');
     expect(line({ method: 'GET', url: '/health?x=1' })).toBe('debug');
     expect(line({ method: 'GET', url: '/api/map' }, true)).toBe('debug');
+  });
+
+  it('knows the level before the line is built (the same one the line gets)', () => {
+    const cases: [object, boolean][] = [
+      [{ method: 'GET', url: '/api/map' }, false],
+      [{ method: 'GET', url: '/metrics' }, false],
+      [{ method: 'GET', url: '/health?x=1' }, false],
+      [{ method: 'GET', url: '/healthz' }, false],
+      [{ method: 'GET', originalUrl: '/health', url: '/other' }, false],
+      [{ method: 'GET', url: '/api/map' }, true],
+    ];
+    for (const [req, probe] of cases) {
+      expect(requestLineLevel(req as RawRequest, probe)).toBe(line(req, probe));
+    }
+    expect(requestLineLevel({ url: '/healthz' } as RawRequest)).toBe('info');
+  });
+
+  it('redacts the URL the same way in its field and its message', () => {
+    const { fields, msg } = requestLine(
+      { method: 'GET', url: '/ws?token=abc' } as RawRequest,
+      { statusCode: 101, writableEnded: true } as ServerResponse,
+      2,
+      'cid',
+    );
+    expect(fields.url).toBe('/ws?token=[redacted]');
+    expect(msg).toBe('GET /ws?token=[redacted] 101 2ms');
   });
 });

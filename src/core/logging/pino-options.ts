@@ -64,23 +64,30 @@ function rawUrl(req: RawRequest): string {
 }
 
 function isProbe(req: RawRequest): boolean {
-  return PROBE_PATHS.has(rawUrl(req).split('?')[0]);
+  const url = rawUrl(req);
+  const q = url.indexOf('?');
+  return PROBE_PATHS.has(q < 0 ? url : url.slice(0, q));
 }
 
 /** The fields of one request line: no headers, no body, no secrets. */
-function requestFields(req: RawRequest, res: ServerResponse, durationMs: unknown) {
+function requestFields(req: RawRequest, res: ServerResponse, url: string, durationMs: unknown) {
   return {
     method: req.method,
-    url: redactUrl(rawUrl(req)),
+    url,
     status_code: res.statusCode,
     duration_ms: durationMs,
     remote_address: req.socket?.remoteAddress,
   };
 }
 
-function requestMessage(req: RawRequest, res: ServerResponse, durationMs: number): string {
+function requestMessage(
+  req: RawRequest,
+  res: ServerResponse,
+  url: string,
+  durationMs: number,
+): string {
   const aborted = req.readableAborted || !res.writableEnded;
-  const line = `${req.method} ${redactUrl(rawUrl(req))} ${res.statusCode} ${durationMs}ms`;
+  const line = `${req.method} ${url} ${res.statusCode} ${durationMs}ms`;
   return aborted ? `${line} (aborted)` : line;
 }
 
@@ -162,17 +169,23 @@ export function requestLine(
   /** Sent by VX11 itself in-process (core/http/probe-requests.ts): not traffic. */
   inProcessProbe = false,
 ): RequestLine {
-  const level = inProcessProbe || isProbe(req) ? 'debug' : 'info';
-  const fields = { correlation_id: correlationId, ...requestFields(req, res, durationMs) };
+  const level = requestLineLevel(req, inProcessProbe);
+  const url = redactUrl(rawUrl(req));
+  const fields = { correlation_id: correlationId, ...requestFields(req, res, url, durationMs) };
   if (res.statusCode >= 500) {
     const err = new Error(`failed with status code ${res.statusCode}`);
     return {
       level,
       fields: { ...fields, err },
-      msg: `${req.method} ${redactUrl(rawUrl(req))} ${res.statusCode}`,
+      msg: `${req.method} ${url} ${res.statusCode}`,
     };
   }
-  return { level, fields, msg: requestMessage(req, res, durationMs) };
+  return { level, fields, msg: requestMessage(req, res, url, durationMs) };
+}
+
+/** The level of a request's line, known before the line is built (skipped when disabled). */
+export function requestLineLevel(req: RawRequest, inProcessProbe = false): RequestLine['level'] {
+  return inProcessProbe || isProbe(req) ? 'debug' : 'info';
 }
 
 /** The root logger of each app (by its config), for the HTTP hooks that write request lines. */

@@ -35,8 +35,18 @@ export class MetricsService {
     });
   }
 
+  /** Bound label sets by method, status and route pattern (bounded: patterns, not URLs). */
+  private readonly requestSeries = new Map<string, Histogram.Internal<never>>();
+
   observeRequest(method: string, route: string, statusCode: number, seconds: number): void {
-    this.httpDuration.observe({ method, route, status_code: String(statusCode) }, seconds);
+    // labels() once per series: observe() with a label object was ~0.4 µs more per request
+    const key = `${method} ${statusCode} ${route}`;
+    let series = this.requestSeries.get(key);
+    if (series === undefined) {
+      series = this.httpDuration.labels(method, route, String(statusCode));
+      this.requestSeries.set(key, series);
+    }
+    series.observe(seconds);
   }
 
   async render(): Promise<string> {

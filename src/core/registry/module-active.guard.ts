@@ -19,11 +19,25 @@ export class ModuleActiveGuard implements CanActivate {
     private readonly registry: ModuleRegistry,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  /** Each route's owner, looked up once: metadata does not change after boot. */
+  private readonly owners = new WeakMap<object, WeakMap<object, string | undefined>>();
+
+  private ownerOf(context: ExecutionContext): string | undefined {
+    const controller = context.getClass();
+    const handler = context.getHandler();
+    let byHandler = this.owners.get(controller);
+    if (byHandler === undefined) this.owners.set(controller, (byHandler = new WeakMap()));
+    if (byHandler.has(handler)) return byHandler.get(handler);
     const owner = this.reflector.getAllAndOverride<string | undefined>(OWNING_MODULE, [
-      context.getHandler(),
-      context.getClass(),
+      handler,
+      controller,
     ]);
+    byHandler.set(handler, owner);
+    return owner;
+  }
+
+  canActivate(context: ExecutionContext): boolean {
+    const owner = this.ownerOf(context);
     if (owner === undefined || this.registry.isActive(owner)) return true;
     throw new ApiError(
       CoreErrors.module_dormant,

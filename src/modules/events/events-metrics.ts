@@ -14,6 +14,7 @@ export class EventsMetrics {
   private readonly dropped: Counter<'feed' | 'reason'>;
   private readonly batchSize: Histogram;
   private readonly commitSeconds: Histogram;
+  private readonly storedSeries = new Map<string, Counter.Internal>();
 
   constructor(metrics: MetricsService) {
     const registers = [metrics.registry];
@@ -57,7 +58,15 @@ export class EventsMetrics {
    */
   countStored(type: string, canonical: boolean, origin: Origin): void {
     const known = origin === 'internal' || isCanonicalType(type) || VX11_EVENT_TYPES.includes(type);
-    this.ingested.inc({ type: known ? type : 'other', canonical: String(canonical), origin });
+    const label = known ? type : 'other';
+    // labels() once per series (bounded: known types only), not a label object per event
+    const key = `${origin} ${canonical ? 1 : 0} ${label}`;
+    let series = this.storedSeries.get(key);
+    if (series === undefined) {
+      series = this.ingested.labels(label, String(canonical), origin);
+      this.storedSeries.set(key, series);
+    }
+    series.inc();
   }
 
   subscriberAdded(feed: Feed): void {

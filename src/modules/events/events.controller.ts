@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Post, Req } from '@nestjs/common';
 import {
+  ApiBody,
   ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
@@ -9,6 +10,7 @@ import {
 import type { FastifyRequest } from 'fastify';
 import { ApiError } from '../../core/errors/api-error';
 import { IngestEventDto } from './dto/ingest-event.dto';
+import { IngestBodyPipe, IngestEventBody } from './dto/ingest-body.pipe';
 import { refuseDeepPayload } from './dto/payload-depth';
 import { CheckBody } from '../../core/http/route-config';
 import { EventsService } from './events.service';
@@ -33,6 +35,7 @@ export class EventsController {
     description:
       'Canonical types (CONTRACT §6) must carry their payload fields (422 naming them); other types are stored with canonical:false. Answered after the event is committed.',
   })
+  @ApiBody({ type: IngestEventDto })
   @ApiCreatedResponse({ type: IngestedEventDto })
   @ApiErrors(
     [400, 'Invalid envelope, or a payload nested too deep (validation_failed)'],
@@ -44,7 +47,7 @@ export class EventsController {
     ],
     [503, 'The ledger could not store it (ledger_unavailable); try again'],
   )
-  ingest(@Body() body: IngestEventDto, @Req() request: FastifyRequest) {
+  ingest(@Body(IngestBodyPipe) body: IngestEventBody, @Req() request: FastifyRequest) {
     return this.events.ingest(body, request.ip);
   }
 

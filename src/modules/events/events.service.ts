@@ -11,7 +11,7 @@ import { currentCorrelationId } from '../../core/correlation/correlation';
 import { ApiError } from '../../core/errors/api-error';
 import { EventBus, VxEvent } from '../../core/events/event-bus.service';
 import { canonicalPayloadProblems, isCanonicalType } from './canonical-types';
-import { IngestEventDto } from './dto/ingest-event.dto';
+import type { IngestEventBody } from './dto/ingest-body.pipe';
 import { EventFilter } from './event-filter';
 import { EventView, viewOfRow } from './event-view';
 import { EventsMetrics, Origin } from './events-metrics';
@@ -83,7 +83,7 @@ export class EventsService
    * POST /events/ingest: 429 over the client's rate or with too many events awaiting their
    * commit, 413 over the payload limit, 422 on a bad canonical payload.
    */
-  async ingest(dto: IngestEventDto, clientAddress: string): Promise<IngestResult> {
+  async ingest(dto: IngestEventBody, clientAddress: string): Promise<IngestResult> {
     this.admit(clientAddress);
     const payloadText = canonicalJson(dto.payload);
     const size = Buffer.byteLength(payloadText, 'utf8');
@@ -185,9 +185,9 @@ export class EventsService
   }
 }
 
-function normalizeTimestamp(raw: string | undefined): string {
+function normalizeTimestamp(raw: string | null | undefined): string {
   if (raw === undefined) return new Date().toISOString();
-  const ms = Date.parse(raw);
+  const ms = raw === null ? NaN : Date.parse(raw); // null passes @IsOptional() but is no date
   if (Number.isNaN(ms)) {
     throw new ApiError(CoreErrors.validation_failed, 'Invalid fields: timestamp', [
       { field: 'timestamp', errors: ['timestamp must be a valid ISO-8601 date-time'] },

@@ -13,9 +13,15 @@ import { EVENT_TYPE, MAX_TYPE_LENGTH } from '../event-filter';
 import { SEVERITIES } from '../event-view';
 
 /** A full ISO-8601 date-time with a zone (stored normalized to UTC with Z). */
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+export const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+export const SOURCE = /^[A-Za-z0-9_.:-]{1,64}$/;
+export const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** Body of POST /events/ingest: the envelope of CONTRACT §6 minus what the server assigns. */
+/**
+ * Body of POST /events/ingest: the envelope of CONTRACT §6 minus what the server assigns.
+ * Validated by IngestBodyPipe (ingest-body.pipe.ts), whose fast path must accept no more than
+ * these decorators do: change both together.
+ */
 export class IngestEventDto {
   @ApiProperty({ example: 'switch.tension.updated', maxLength: MAX_TYPE_LENGTH })
   @IsString()
@@ -26,7 +32,7 @@ export class IngestEventDto {
   @ApiPropertyOptional({ example: 'monitoring', default: 'external' })
   @IsOptional()
   @IsString()
-  @Matches(/^[A-Za-z0-9_.:-]{1,64}$/, { message: 'source must be 1-64 of [A-Za-z0-9_.:-]' })
+  @Matches(SOURCE, { message: 'source must be 1-64 of [A-Za-z0-9_.:-]' })
   source?: string;
 
   @ApiPropertyOptional({ enum: SEVERITIES, default: 'info' })
@@ -37,7 +43,7 @@ export class IngestEventDto {
   @ApiPropertyOptional({ description: "Defaults to the request's correlation id" })
   @IsOptional()
   @IsString()
-  @Matches(/^[A-Za-z0-9._:-]{1,128}$/, {
+  @Matches(CORRELATION_ID, {
     message: 'correlation_id must be 1-128 of [A-Za-z0-9._:-]',
   })
   correlation_id?: string;

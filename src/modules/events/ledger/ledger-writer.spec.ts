@@ -125,6 +125,8 @@ describe('LedgerWriter', () => {
     expect(calls).toBe(1);
     gates[0].resolve();
     await a;
+    // the next batch is written in the turn after the fsync returns (setImmediate)
+    await new Promise((r) => setImmediate(r));
     await new Promise((r) => setImmediate(r));
     expect(count()).toBe(4); // one batch, one fsync
     expect(calls).toBe(2);

@@ -21,13 +21,13 @@ describe('ChatBodyPipe', () => {
   const viaFull = (body: unknown) =>
     full.transform(body, { type: 'body', metatype: OperatorChatDto, data: undefined });
 
-  const common = [
+  const common: unknown[] = [
     { message: 'hello' },
     { message: 'hello', session_id: 'abc-1.2:3_x' },
     { message: '', stream: true },
     { message: 'hi', session_id: null, stream: false },
   ];
-  const odd = [
+  const odd: unknown[] = [
     { message: 42 },
     {},
     { message: 'hi', extra: 1 },
