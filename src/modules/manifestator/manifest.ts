@@ -1,49 +1,60 @@
 import { readFileSync, statSync } from 'node:fs';
-import { z } from 'zod';
+import type { z } from 'zod';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
-const routeSchema = z
-  .object({
-    method: z.enum(METHODS),
-    path: z.string().regex(/^\/[^\s?#]*$/, 'a path starting with /, no query'),
-    source: z.string().min(1).max(64),
-  })
-  .strict();
+/**
+ * The manifest's schemas, built (and zod required) on first parse rather than at import: the
+ * manifest is read when manifestator or a drift check asks, never by an idle VX11.
+ */
+function buildSchemas() {
+  const { z } = require('zod') as typeof import('zod');
+  const routeSchema = z
+    .object({
+      method: z.enum(METHODS),
+      path: z.string().regex(/^\/[^\s?#]*$/, 'a path starting with /, no query'),
+      source: z.string().min(1).max(64),
+    })
+    .strict();
 
-const publicRouteSchema = routeSchema
-  .extend({ when: z.enum(['metricsPublic']).optional() })
-  .strict();
+  const publicRouteSchema = routeSchema
+    .extend({ when: z.enum(['metricsPublic']).optional() })
+    .strict();
 
-const moduleSchema = z
-  .object({
-    name: z.string().regex(/^[a-z_]{1,32}$/),
-    category: z.enum(['core', 'optional']),
-    default: z.enum(['active', 'dormant']),
-    legacy_port: z.union([z.number().int(), z.array(z.number().int())]),
-    routes: z.array(routeSchema).max(500),
-  })
-  .strict();
+  const moduleSchema = z
+    .object({
+      name: z.string().regex(/^[a-z_]{1,32}$/),
+      category: z.enum(['core', 'optional']),
+      default: z.enum(['active', 'dormant']),
+      legacy_port: z.union([z.number().int(), z.array(z.number().int())]),
+      routes: z.array(routeSchema).max(500),
+    })
+    .strict();
 
-const manifestSchema = z
-  .object({
-    $comment: z.string().optional(),
-    version: z.literal(1),
-    modules: z.array(moduleSchema).min(1).max(64),
-    public_routes: z.array(publicRouteSchema).max(200),
-    events: z
-      .object({
-        canonical: z.record(z.array(z.string().min(1)).min(1)),
-        emitted: z.array(z.string().min(1)),
-      })
-      .strict(),
-  })
-  .strict();
+  const manifestSchema = z
+    .object({
+      $comment: z.string().optional(),
+      version: z.literal(1),
+      modules: z.array(moduleSchema).min(1).max(64),
+      public_routes: z.array(publicRouteSchema).max(200),
+      events: z
+        .object({
+          canonical: z.record(z.array(z.string().min(1)).min(1)),
+          emitted: z.array(z.string().min(1)),
+        })
+        .strict(),
+    })
+    .strict();
+  return { routeSchema, publicRouteSchema, moduleSchema, manifestSchema };
+}
 
-export type ManifestRoute = z.infer<typeof routeSchema>;
-export type ManifestPublicRoute = z.infer<typeof publicRouteSchema>;
-export type ManifestModule = z.infer<typeof moduleSchema>;
-export type Manifest = z.infer<typeof manifestSchema>;
+type Schemas = ReturnType<typeof buildSchemas>;
+let schemas: Schemas | undefined;
+
+export type ManifestRoute = z.infer<Schemas['routeSchema']>;
+export type ManifestPublicRoute = z.infer<Schemas['publicRouteSchema']>;
+export type ManifestModule = z.infer<Schemas['moduleSchema']>;
+export type Manifest = z.infer<Schemas['manifestSchema']>;
 
 /** A declared route with the module that declares it. */
 export interface DeclaredRoute extends ManifestRoute {
@@ -63,7 +74,8 @@ export function routeKey(method: string, path: string): string {
 
 /** Validates a parsed manifest: shape, then no route or module declared twice. */
 export function parseManifest(raw: unknown, source = 'manifest'): Manifest {
-  const parsed = manifestSchema.safeParse(raw);
+  schemas ??= buildSchemas();
+  const parsed = schemas.manifestSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new ManifestError(`${source}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);

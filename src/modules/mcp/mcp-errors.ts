@@ -1,5 +1,6 @@
-import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import type { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { declareErrorCodes } from '../../core/errors/error-codes';
+import { mcpTypes } from './mcp-sdk';
 
 /** MCP's "resource not found" (the spec's -32002). */
 export const RESOURCE_NOT_FOUND = -32002;
@@ -20,7 +21,14 @@ export class InvalidToolArguments extends Error {
 }
 
 export function invalidParams(message: string, data?: unknown): McpError {
+  const { ErrorCode, McpError } = mcpTypes();
   return new McpError(ErrorCode.InvalidParams, message, data);
+}
+
+/** MCP's "resource not found" error for `uri` (quoted back shortened). */
+export function resourceNotFound(uri: string, data?: unknown): McpError {
+  const { McpError } = mcpTypes();
+  return new McpError(RESOURCE_NOT_FOUND, `Resource not found: ${uri.slice(0, 200)}`, data);
 }
 
 /** What mcp can refuse, each code with the status the one filter answers. */

@@ -1,9 +1,5 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import {
-  McpError,
-  type ReadResourceResult,
-  type Resource,
-} from '@modelcontextprotocol/sdk/types.js';
+import type { ReadResourceResult, Resource } from '@modelcontextprotocol/sdk/types.js';
 import { EventBus, VxEvent } from '../../core/events/event-bus.service';
 import { ModuleRegistry } from '../../core/registry/module-registry.service';
 import { guarded } from '../../core/util/guarded';
@@ -12,7 +8,7 @@ import { EventsService } from '../events/events.service';
 import { IncidentService } from '../madre/health/incident.service';
 import { SystemStatusService } from '../tentaculo-link/system-status.service';
 import { topologyMap } from '../tentaculo-link/topology';
-import { RESOURCE_NOT_FOUND } from './mcp-errors';
+import { resourceNotFound } from './mcp-errors';
 import { McpMetrics } from './mcp-metrics';
 
 export const RESOURCE_URIS = {
@@ -136,7 +132,7 @@ export class McpResourcesService implements OnModuleInit {
         return { incidents };
       }
       default:
-        throw new McpError(RESOURCE_NOT_FOUND, `Resource not found: ${uri.slice(0, 200)}`, {
+        throw resourceNotFound(uri, {
           uri: uri.slice(0, 200),
           resources: RESOURCES.map((r) => r.uri),
         });
@@ -145,7 +141,7 @@ export class McpResourcesService implements OnModuleInit {
 
   subscribe(sessionId: string, uri: string, notify: ResourceNotifier): void {
     if (!RESOURCES.some((r) => r.uri === uri)) {
-      throw new McpError(RESOURCE_NOT_FOUND, `Resource not found: ${uri.slice(0, 200)}`);
+      throw resourceNotFound(uri);
     }
     const entry = this.subscribers.get(sessionId) ?? { notify, uris: new Set<string>() };
     entry.uris.add(uri);

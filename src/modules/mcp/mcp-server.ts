@@ -1,16 +1,9 @@
-import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import {
-  CallToolRequestSchema,
-  ListResourcesRequestSchema,
-  ListToolsRequestSchema,
-  ReadResourceRequestSchema,
-  SubscribeRequestSchema,
-  UnsubscribeRequestSchema,
-} from '@modelcontextprotocol/sdk/types.js';
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { randomUUID } from 'node:crypto';
 import { VERSION } from '../../core/config/version';
 import { currentCorrelationId } from '../../core/correlation/correlation';
 import { McpResourcesService } from './mcp-resources.service';
+import { mcpServerSdk, mcpTypes } from './mcp-sdk';
 import { McpToolsService } from './mcp-tools.service';
 
 const INSTRUCTIONS =
@@ -31,7 +24,15 @@ export function createMcpServer(
   tools: McpToolsService,
   resources: McpResourcesService,
 ): Server {
-  const server = new Server(
+  const {
+    CallToolRequestSchema,
+    ListResourcesRequestSchema,
+    ListToolsRequestSchema,
+    ReadResourceRequestSchema,
+    SubscribeRequestSchema,
+    UnsubscribeRequestSchema,
+  } = mcpTypes();
+  const server = new (mcpServerSdk().Server)(
     { name: 'vx11', title: 'VX11', version: VERSION },
     {
       capabilities: {

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { AppConfig } from '../../core/config/app-config';
@@ -9,6 +9,7 @@ import { guarded } from '../../core/util/guarded';
 import { withTimeout } from '../../core/util/with-timeout';
 import { McpMetrics, SessionEndReason } from './mcp-metrics';
 import { McpResourcesService } from './mcp-resources.service';
+import { mcpTransportSdk } from './mcp-sdk';
 import { createMcpServer } from './mcp-server';
 import { McpToolsService } from './mcp-tools.service';
 import { CoreErrors } from '../../core/errors/core-errors';
@@ -116,6 +117,7 @@ export class McpSessions {
     const identity = { id, clientAddress };
     const server = createMcpServer(identity, this.tools, this.resources);
     const holder: { session?: McpSession } = {};
+    const { StreamableHTTPServerTransport } = mcpTransportSdk();
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => id,
       onsessionclosed: async (): Promise<void> => {

@@ -1,5 +1,4 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { toJsonSchemaCompat } from '@modelcontextprotocol/sdk/server/zod-json-schema-compat.js';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { ZodError } from 'zod';
 import { AppConfig } from '../../core/config/app-config';
@@ -9,6 +8,7 @@ import { EventBus } from '../../core/events/event-bus.service';
 import { ModuleRegistry } from '../../core/registry/module-registry.service';
 import { InvalidToolArguments, invalidParams } from './mcp-errors';
 import { McpMetrics, ToolOutcome } from './mcp-metrics';
+import { mcpSchemaCompat } from './mcp-sdk';
 import { redactArguments } from './redact';
 import { ChatTools } from './tools/chat.tools';
 import { ColonyTools } from './tools/colony.tools';
@@ -16,7 +16,7 @@ import { EventTools } from './tools/event.tools';
 import { IncidentTools } from './tools/incident.tools';
 import { IntentTools } from './tools/intent.tools';
 import { MaintenanceTools } from './tools/maintenance.tools';
-import { McpTool, ToolContext } from './tools/mcp-tool';
+import { McpTool, ToolContext, ToolGroup } from './tools/mcp-tool';
 import { PowerTools } from './tools/power.tools';
 import { SpawnerTools } from './tools/spawner.tools';
 import { StatusTools } from './tools/status.tools';
@@ -59,7 +59,9 @@ function zodProblems(error: ZodError): Array<{ field: string; errors: string[] }
 @Injectable()
 export class McpToolsService {
   private readonly logger = new Logger('McpTools');
-  private readonly byName = new Map<string, McpTool>();
+  private readonly groups: ToolGroup[];
+  /** Built on first use: the tools' zod schemas are not needed while mcp sleeps. */
+  private tools: Map<string, McpTool> | undefined;
   private listing: Tool[] | undefined;
 
   constructor(
@@ -77,13 +79,19 @@ export class McpToolsService {
     intents: IntentTools,
     colony: ColonyTools,
   ) {
-    const groups = [status, power, chat, incidents, events, maintenance, spawner, intents, colony];
-    for (const group of groups) {
+    this.groups = [status, power, chat, incidents, events, maintenance, spawner, intents, colony];
+  }
+
+  private get byName(): Map<string, McpTool> {
+    if (this.tools) return this.tools;
+    const byName = new Map<string, McpTool>();
+    for (const group of this.groups) {
       for (const tool of group.tools()) {
-        if (this.byName.has(tool.name)) throw new Error(`MCP tool ${tool.name} registered twice`);
-        this.byName.set(tool.name, tool);
+        if (byName.has(tool.name)) throw new Error(`MCP tool ${tool.name} registered twice`);
+        byName.set(tool.name, tool);
       }
     }
+    return (this.tools = byName);
   }
 
   get names(): string[] {
@@ -228,7 +236,10 @@ export class McpToolsService {
 
 /** The JSON schema of a tool's zod input, as tools/list shows it. */
 function jsonSchemaOf(input: McpTool['input']): Tool['inputSchema'] {
-  const toJson = toJsonSchemaCompat as (schema: unknown, opts: object) => Record<string, unknown>;
+  const toJson = mcpSchemaCompat().toJsonSchemaCompat as (
+    schema: unknown,
+    opts: object,
+  ) => Record<string, unknown>;
   return toJson(input, { strictUnions: true, pipeStrategy: 'input' }) as Tool['inputSchema'];
 }
 

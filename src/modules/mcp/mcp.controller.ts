@@ -10,11 +10,6 @@ import {
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
-import {
-  isInitializeRequest,
-  JSONRPCMessageSchema,
-  SUPPORTED_PROTOCOL_VERSIONS,
-} from '@modelcontextprotocol/sdk/types.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../../core/errors/api-error';
 import {
@@ -28,6 +23,7 @@ import { describeError } from '../../core/util/guarded';
 import { McpMessageDto } from './dto/mcp-message.dto';
 import { McpSession, McpSessions } from './mcp-sessions.service';
 import { McpErrors } from './mcp-errors';
+import { mcpTypes } from './mcp-sdk';
 
 const SESSION_HEADER = 'mcp-session-id';
 const SESSION_ID = /^[0-9a-f-]{36}$/i;
@@ -66,6 +62,7 @@ function checkExchange(request: FastifyRequest, needs: string[]): void {
     );
   }
   const version = request.headers['mcp-protocol-version'];
+  const { SUPPORTED_PROTOCOL_VERSIONS } = mcpTypes();
   if (typeof version === 'string' && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) {
     throw new ApiError(
       McpErrors.unsupported_protocol_version,
@@ -76,6 +73,7 @@ function checkExchange(request: FastifyRequest, needs: string[]): void {
 
 function checkMessages(body: unknown): void {
   const messages = Array.isArray(body) ? body : [body];
+  const { JSONRPCMessageSchema } = mcpTypes();
   const bad =
     messages.length === 0 ||
     messages.length > MAX_BATCH ||
@@ -98,6 +96,7 @@ const ApiNotAcceptable = () =>
   });
 
 function isInitialize(body: unknown): boolean {
+  const { isInitializeRequest } = mcpTypes();
   return Array.isArray(body) ? body.some((m) => isInitializeRequest(m)) : isInitializeRequest(body);
 }
 

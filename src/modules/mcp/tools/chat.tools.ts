@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { z } from 'zod';
 import { OperatorChatService } from '../../operator/operator-chat.service';
 import { defineTool, McpTool, ToolGroup } from './mcp-tool';
+import { zod } from './zod';
 
 /**
  * chat: the operator chat chain (switch → madre → the local responder), with its rate limits,
@@ -12,6 +12,7 @@ export class ChatTools implements ToolGroup {
   constructor(private readonly chat: OperatorChatService) {}
 
   tools(): McpTool[] {
+    const z = zod();
     return [
       defineTool({
         name: 'chat',

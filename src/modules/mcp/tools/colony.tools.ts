@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { z } from 'zod';
 import { HORMIGUERO_ANTS } from '../../../core/config/app-config';
 import { HormigueroScanService } from '../../hormiguero/hormiguero-scan.service';
 import { RailsService } from '../../manifestator/rails.service';
 import { defineTool, McpTool, ToolGroup } from './mcp-tool';
+import { zod } from './zod';
 
 /**
  * hormiguero_scan (POST /hormiguero/scan/once) and manifestator_rails (GET /manifestator/rails).
@@ -16,6 +16,7 @@ export class ColonyTools implements ToolGroup {
   ) {}
 
   tools(): McpTool[] {
+    const z = zod();
     return [
       defineTool({
         name: 'hormiguero_scan',

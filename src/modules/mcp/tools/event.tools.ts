@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { z } from 'zod';
 import { EventFilter, FilterTermError } from '../../events/event-filter';
 import { SEVERITIES } from '../../events/event-view';
 import { EventsService } from '../../events/events.service';
 import { LedgerVerifier } from '../../events/ledger/ledger-verifier.service';
 import { InvalidToolArguments } from '../mcp-errors';
 import { defineTool, McpTool, ToolGroup } from './mcp-tool';
+import { zod } from './zod';
 
 /** The events ledger: the listing of GET /operator/api/events and the hash-chain check. */
 @Injectable()
@@ -16,6 +16,7 @@ export class EventTools implements ToolGroup {
   ) {}
 
   tools(): McpTool[] {
+    const z = zod();
     return [
       defineTool({
         name: 'query_events',

@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { z } from 'zod';
 import { INCIDENT_STATUSES } from '../../madre/health/incident.entity';
 import { IncidentService } from '../../madre/health/incident.service';
 import { defineTool, McpTool, ToolGroup } from './mcp-tool';
-
-const INCIDENT_ID = z.string().min(1).max(128).describe('The incident id (list_incidents)');
+import { zod } from './zod';
 
 /** Madre's incidents: list, acknowledge, resolve (as /madre/incidents and the operator views). */
 @Injectable()
@@ -12,6 +10,8 @@ export class IncidentTools implements ToolGroup {
   constructor(private readonly incidents: IncidentService) {}
 
   tools(): McpTool[] {
+    const z = zod();
+    const INCIDENT_ID = z.string().min(1).max(128).describe('The incident id (list_incidents)');
     return [
       defineTool({
         name: 'list_incidents',

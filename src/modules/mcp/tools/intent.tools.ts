@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { z } from 'zod';
 import { IntentService } from '../../madre/intents/intent.service';
 import { INTENT_TYPES } from '../../madre/intents/plan.entity';
 import { defineTool, McpTool, ToolGroup } from './mcp-tool';
-
-const PLAN_ID = z.string().uuid().describe('The plan_id submit_intent answered');
+import { zod } from './zod';
 
 /** Madre's intents and plans (POST /madre/intent, GET /madre/plans/{id}, …/confirm). */
 @Injectable()
@@ -12,6 +10,8 @@ export class IntentTools implements ToolGroup {
   constructor(private readonly intents: IntentService) {}
 
   tools(): McpTool[] {
+    const z = zod();
+    const PLAN_ID = z.string().uuid().describe('The plan_id submit_intent answered');
     return [
       defineTool({
         name: 'submit_intent',

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { z } from 'zod';
 import { AppConfig } from '../../../core/config/app-config';
 import { listBackups } from '../../madre/maintenance/backup-rotation';
 import { dataPaths } from '../../madre/maintenance/data-paths';
 import { MaintenanceService } from '../../madre/maintenance/maintenance.service';
 import { defineTool, McpTool, ToolGroup } from './mcp-tool';
+import { zod } from './zod';
 
 /** Madre's maintenance: a run (as POST /madre/power/maintenance/post_task) and the backups. */
 @Injectable()
@@ -15,6 +15,7 @@ export class MaintenanceTools implements ToolGroup {
   ) {}
 
   tools(): McpTool[] {
+    const z = zod();
     return [
       defineTool({
         name: 'run_maintenance',

@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { z } from 'zod';
 import { PowerService } from '../../madre/power/power.service';
 import { WindowService } from '../../madre/power/window.service';
 import { defineTool, McpTool, ToolGroup } from './mcp-tool';
-
-const MODULE_NAME = z.string().min(1).max(64);
+import { zod } from './zod';
 
 /** Madre's power: windows and policies, with the same rules as /madre/power/*. */
 @Injectable()
@@ -15,6 +13,8 @@ export class PowerTools implements ToolGroup {
   ) {}
 
   tools(): McpTool[] {
+    const z = zod();
+    const MODULE_NAME = z.string().min(1).max(64);
     return [
       defineTool({
         name: 'open_window',

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { z } from 'zod';
 import { SpawnerService } from '../../spawner/spawner.service';
 import { defineTool, McpTool, ToolGroup } from './mcp-tool';
+import { zod } from './zod';
 
 /** Longest a spawn_run call waits for its run to end (wait_sec). */
 const MAX_WAIT_SEC = 60;
@@ -12,6 +12,7 @@ export class SpawnerTools implements ToolGroup {
   constructor(private readonly spawner: SpawnerService) {}
 
   tools(): McpTool[] {
+    const z = zod();
     return [
       defineTool({
         name: 'spawn_run',

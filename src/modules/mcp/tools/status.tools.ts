@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { z } from 'zod';
 import { PowerService } from '../../madre/power/power.service';
 import { SystemStatusService } from '../../tentaculo-link/system-status.service';
 import { defineTool, McpTool, ToolGroup } from './mcp-tool';
+import { zod } from './zod';
 
 /** vx11_status and list_modules: the gateway's status and madre's power view. */
 @Injectable()
@@ -13,6 +13,7 @@ export class StatusTools implements ToolGroup {
   ) {}
 
   tools(): McpTool[] {
+    const z = zod();
     return [
       defineTool({
         name: 'vx11_status',

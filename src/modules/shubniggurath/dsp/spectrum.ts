@@ -1,4 +1,4 @@
-import FFT from 'fft.js';
+import type FFT from 'fft.js';
 
 /**
  * Spectral shape of the whole file, from its long-term average spectrum: the mono mix is cut
@@ -33,7 +33,9 @@ export class SpectrumAnalyzer {
 
   constructor(private readonly sampleRate: number) {
     this.size = 2 ** Math.round(Math.log2(sampleRate * FRAME_SEC));
-    this.fft = new FFT(this.size);
+    // Required here, not at import: shub sleeps by default and an idle VX11 analyses nothing.
+    const Fft = require('fft.js') as typeof FFT;
+    this.fft = new Fft(this.size);
     this.window = Float64Array.from(
       { length: this.size },
       (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / this.size),

@@ -1,4 +1,4 @@
-import busboy from 'busboy';
+import type busboy from 'busboy';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import { consume, UploadTooLarge } from './wav-receiver';
@@ -58,7 +58,9 @@ export function readMultipart(
       reject(err);
     };
     try {
-      parser = busboy({
+      // Required with the first upload, not at import: shub sleeps by default.
+      const createParser = require('busboy') as typeof busboy;
+      parser = createParser({
         headers,
         limits: {
           files: options.maxFiles,
