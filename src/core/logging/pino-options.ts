@@ -3,7 +3,7 @@ import { isatty } from 'node:tty';
 import type { Params } from 'nestjs-pino';
 import pino, { DestinationStream, Logger, LoggerOptions } from 'pino';
 import type { Options as PinoHttpOptions } from 'pino-http';
-import pretty from 'pino-pretty';
+import type PinoPretty from 'pino-pretty';
 import { AppConfig } from '../config/app-config';
 
 const CENSOR = '[redacted]';
@@ -132,6 +132,8 @@ export function baseLoggerOptions(level: string): LoggerOptions {
  */
 export function logDestination(fd: number): DestinationStream {
   if (isatty(fd)) {
+    // required here: a deployed VX11 writes to a file or a pipe and never needs it (~1 MB heap)
+    const pretty = require('pino-pretty') as typeof PinoPretty;
     return pretty({
       destination: fd,
       sync: true,

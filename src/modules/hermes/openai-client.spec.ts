@@ -150,7 +150,7 @@ describe('chatCompletion', () => {
     };
     const failure = ask();
     await expect(failure).rejects.toBeInstanceOf(ProviderError);
-    await expect(failure).rejects.toThrow(/max size/i);
+    await expect(failure).rejects.toThrow(`answer over ${16 * 1024 * 1024} bytes`);
   });
 
   it('turns a non-2xx status and a body that is not JSON into ProviderErrors', async () => {

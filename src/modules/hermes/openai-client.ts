@@ -1,4 +1,5 @@
-import { Agent, Dispatcher, request } from 'undici';
+import { Agent as HttpAgent, IncomingMessage, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { isReservedEnvName } from '../../core/config/reserved-env';
 import { ChatParams, ChatTurn, Completion, Provider, ProviderError, TokenUsage } from './provider';
 
@@ -30,18 +31,14 @@ function tokensOf(usage: ChatCompletionResponse['usage']): number {
 
 /** Largest JSON answer read from a provider; a streamed answer is bounded by MAX_ANSWER_CHARS. */
 const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
-const POOL = { keepAliveTimeout: 30_000, connect: { timeout: 10_000 } };
 
 /**
- * Keep-alive connection pools per provider origin, shared by every call: no connect and no
- * client allocation per chat. undici's request() skips the WHATWG fetch layers (Request,
- * web streams, AbortSignal.any), which measured ≈ 5 % of the CPU of a chat under load.
+ * Keep-alive connections per provider origin, shared by every call: no connect per chat.
+ * node:http directly skips the WHATWG fetch layers (Request, web streams, AbortSignal.any),
+ * which measured ≈ 5 % of the CPU of a chat under load, and needs no client library in memory.
  */
-const jsonCalls = new Agent({ ...POOL, maxResponseSize: MAX_RESPONSE_BYTES });
-const streamedCalls = new Agent(POOL);
-
-/** A response whose status was 2xx; its body must be read or dumped. */
-type ProviderResponse = Dispatcher.ResponseData;
+const httpAgent = new HttpAgent({ keepAlive: true });
+const httpsAgent = new HttpsAgent({ keepAlive: true });
 
 /**
  * An abort controller for one call: fires after `timeoutMs` or when the caller's own signal
@@ -95,33 +92,50 @@ class CallDeadline {
   private readonly onCallerAbort = () => this.controller.abort();
 }
 
-/** Sends one request under `deadline`, turning every failure into a ProviderError. */
+/** Sends one request under `deadline`; resolves with a 2xx response whose body is unread. */
 async function send(
   provider: Provider,
   path: string,
   method: 'GET' | 'POST',
   body: string | undefined,
   deadline: CallDeadline,
-  stream = false,
-): Promise<ProviderResponse> {
-  const url = `${provider.base_url.replace(/\/+$/, '')}${path}`;
-  let response: ProviderResponse;
-  try {
-    response = await request(url, {
-      method,
-      body,
-      headers: headersFor(provider),
-      signal: deadline.signal,
-      dispatcher: stream ? streamedCalls : jsonCalls,
-    });
-  } catch (err) {
-    throw deadline.failure(provider, err);
-  }
-  if (response.statusCode < 200 || response.statusCode > 299) {
-    await response.body.dump().catch(() => undefined);
-    throw new ProviderError(provider.name, `HTTP ${response.statusCode}`, response.statusCode);
+): Promise<IncomingMessage> {
+  const url = new URL(`${provider.base_url.replace(/\/+$/, '')}${path}`);
+  const secure = url.protocol === 'https:';
+  const headers: Record<string, string | number> = headersFor(provider);
+  if (body !== undefined) headers['content-length'] = Buffer.byteLength(body);
+  const response = await new Promise<IncomingMessage>((resolve, reject) => {
+    const req = (secure ? httpsRequest : httpRequest)(
+      url,
+      { method, headers, agent: secure ? httpsAgent : httpAgent, signal: deadline.signal },
+      resolve,
+    );
+    req.on('error', (err) => reject(deadline.failure(provider, err)));
+    req.end(body);
+  });
+  // a failure while the body is read reaches its reader; none may go unhandled meanwhile
+  response.on('error', () => undefined);
+  const status = response.statusCode ?? 0;
+  if (status < 200 || status > 299) {
+    response.resume();
+    throw new ProviderError(provider.name, `HTTP ${status}`, status);
   }
   return response;
+}
+
+/** The body as text, refused past `limit` bytes. */
+async function readText(response: IncomingMessage, limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of response) {
+    size += (chunk as Buffer).length;
+    if (size > limit) {
+      response.destroy();
+      throw new Error(`answer over ${limit} bytes`);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** One request whose answer is a JSON document. */
@@ -138,7 +152,7 @@ async function call(
     const response = await send(provider, path, method, body, deadline);
     let text: string;
     try {
-      text = await response.body.text();
+      text = await readText(response, MAX_RESPONSE_BYTES);
     } catch (err) {
       throw deadline.failure(provider, err);
     }
@@ -269,7 +283,6 @@ export async function streamCompletion(
       'POST',
       JSON.stringify({ ...body, stream: true, stream_options: { include_usage: true } }),
       deadline,
-      true,
     );
     let model = provider.model;
     let content = '';
@@ -312,7 +325,7 @@ export async function streamCompletion(
       }
     };
     try {
-      for await (const piece of response.body) {
+      for await (const piece of response) {
         deadline.rearm();
         if (done) continue; // read to the end, so the connection is kept for the next call
         buffer += decoder.decode(piece as Buffer, { stream: true }).replace(/\r\n?/g, '\n');
