@@ -14,6 +14,8 @@
  *     start, and the summarize commands for each window are printed.
  *
  * Uses dist/ (or BENCH_DIST_DIR) and the fake provider of the benches. Prints a report.
+ * `--plain`: no MONITOR, no SQL counting, no strace (each slows the chats it counts), so the
+ * c=1 window of the CPU profile and the printed chats/s show the chat path alone.
  */
 
 /* global fetch, AbortSignal */
@@ -39,7 +41,8 @@ const {
 const { cannon, sleep } = require('./measure');
 const { FAKE_PROVIDER } = require('./fake-provider');
 
-const CHATS = Number(process.argv[2] || 200);
+const PLAIN = process.argv.includes('--plain');
+const CHATS = Number(process.argv.filter((a) => a !== '--plain')[2] || 200);
 const IDLE_S = 5;
 const C32_S = 5;
 
@@ -179,8 +182,7 @@ async function main() {
     const vx11 = await startServer(
       'vx11',
       [
-        '--require',
-        join(__dirname, 'sql-counter.js'),
+        ...(PLAIN ? [] : ['--require', join(__dirname, 'sql-counter.js')]),
         '--cpu-prof',
         `--cpu-prof-dir=${profDir}`,
         '--cpu-prof-name=chat-profile.cpuprofile',
@@ -208,17 +210,21 @@ async function main() {
     }
     await sleep(2000);
 
-    const mon = await monitor(redisPort);
-    mon.start();
-    await sleep(IDLE_S * 1000);
-    const idle = mon.stop();
-    const idleRate = idle.total / IDLE_S;
+    const mon = PLAIN ? null : await monitor(redisPort);
+    let idle;
+    let idleRate = 0;
+    if (mon) {
+      mon.start();
+      await sleep(IDLE_S * 1000);
+      idle = mon.stop();
+      idleRate = idle.total / IDLE_S;
+    }
 
-    const sqlBefore = await sqlCounts(pid, env.SQL_COUNT_FILE);
+    const sqlBefore = PLAIN ? {} : await sqlCounts(pid, env.SQL_COUNT_FILE);
     const straceOut = join(tmp, 'strace.txt');
-    const strace = straceAttach(pid, straceOut);
-    await sleep(1000); // strace attaches to every thread
-    mon.start();
+    const strace = PLAIN ? null : straceAttach(pid, straceOut);
+    if (strace) await sleep(1000); // strace attaches to every thread
+    mon?.start();
     const t0 = performance.now();
     let notSwitch = 0;
     for (let i = 0; i < CHATS; i += 1) {
@@ -226,28 +232,33 @@ async function main() {
       if (!r.body || r.body.fallback_source !== 'switch') notSwitch += 1;
     }
     const t1 = performance.now();
-    const during = mon.stop();
-    strace.kill('SIGINT');
-    await new Promise((r) => strace.once('exit', r).once('error', r));
-    const sqlAfter = await sqlCounts(pid, env.SQL_COUNT_FILE);
-    mon.close();
+    const during = mon?.stop();
+    if (strace) {
+      strace.kill('SIGINT');
+      await new Promise((r) => strace.once('exit', r).once('error', r));
+    }
+    const sqlAfter = PLAIN ? {} : await sqlCounts(pid, env.SQL_COUNT_FILE);
+    mon?.close();
 
     const seconds = (t1 - t0) / 1000;
     say(
       `chat profile: ${CHATS} sequential chats in ${seconds.toFixed(2)} s (${notSwitch} not switch)`,
     );
-    say(
-      `\nRedis commands per chat (MONITOR; idle background ${idleRate.toFixed(1)}/s subtracted):`,
-    );
-    const perChat = (during.total - idleRate * seconds) / CHATS;
-    say(`  total ${perChat.toFixed(2)} per chat`);
-    for (const [cmd, n] of Object.entries(during.byCommand).sort((a, b) => b[1] - a[1])) {
-      const bg = ((idle.byCommand[cmd] || 0) / IDLE_S) * seconds;
+    say(`  ${((seconds * 1000) / CHATS).toFixed(3)} ms per chat`);
+    if (during) {
       say(
-        `  ${cmd.padEnd(20)} ${((n - bg) / CHATS).toFixed(2)}  (idle ${(idle.byCommand[cmd] || 0) / IDLE_S}/s)`,
+        `\nRedis commands per chat (MONITOR; idle background ${idleRate.toFixed(1)}/s subtracted):`,
       );
+      const perChat = (during.total - idleRate * seconds) / CHATS;
+      say(`  total ${perChat.toFixed(2)} per chat`);
+      for (const [cmd, n] of Object.entries(during.byCommand).sort((a, b) => b[1] - a[1])) {
+        const bg = ((idle.byCommand[cmd] || 0) / IDLE_S) * seconds;
+        say(
+          `  ${cmd.padEnd(20)} ${((n - bg) / CHATS).toFixed(2)}  (idle ${(idle.byCommand[cmd] || 0) / IDLE_S}/s)`,
+        );
+      }
     }
-    say('\nSQLite per chat (better-sqlite3 calls):');
+    if (!PLAIN) say('\nSQLite per chat (better-sqlite3 calls):');
     const diff = Object.entries(sqlAfter)
       .map(([k, v]) => [k, v - (sqlBefore[k] || 0)])
       .filter(([, v]) => v > 0)

@@ -101,6 +101,22 @@ describe('GroupCommit', () => {
     expect(inBatch).toEqual([true, true]);
   });
 
+  it('commits a later() write with the next run(), or on its own at the next turn', async () => {
+    await commits.run(insert('lone')); // immediate from now on
+    const riding = commits.later(insert('usage'));
+    let sameTransaction = false;
+    await commits.run(() => {
+      insert('answer')();
+      sameTransaction = db.inTransaction && !visible('usage');
+    });
+    await riding;
+    expect(sameTransaction).toBe(true);
+    expect(visible('usage')).toBe(true);
+
+    await commits.later(insert('alone')); // nobody else writes: it still commits
+    expect(visible('alone')).toBe(true);
+  });
+
   it('rejects writes once the database is closed', async () => {
     db.close();
     await expect(commits.run(insert('a'))).rejects.toThrow('the database is closed');

@@ -30,6 +30,8 @@ export class GroupCommit {
   private queue: Pending[] = [];
   private scheduled = false;
   private immediateLeft = 0;
+  /** Writes queued by run(), whose callers wait for the commit. */
+  private waiting = 0;
   private readonly single: Database.Transaction<(write: () => void) => void>;
   private readonly batch: Database.Transaction<(batch: Pending[]) => Array<Error | undefined>>;
 
@@ -63,12 +65,24 @@ export class GroupCommit {
   run(write: () => void): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ write, resolve, reject });
-      if (this.immediateLeft > 0 && this.queue.length === 1 && !this.scheduled) {
+      this.waiting += 1;
+      if (this.immediateLeft > 0 && this.waiting === 1) {
         this.immediateLeft -= 1;
-        this.commit();
+        this.commit(); // with any write queued by later()
       } else {
         this.schedule(0);
       }
+    });
+  }
+
+  /**
+   * Queues `write` for a commit no caller waits on: it rides along with the next run() (one
+   * commit instead of two), or commits at the next turn of the loop. Resolves once committed.
+   */
+  later(write: () => void): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ write, resolve, reject });
+      this.schedule(0);
     });
   }
 
@@ -77,7 +91,7 @@ export class GroupCommit {
     this.scheduled = true;
     const flush = () => {
       this.scheduled = false;
-      if (this.queue.length === 1) this.immediateLeft = IMMEDIATE_AFTER_LONE_BATCH;
+      if (this.waiting <= 1) this.immediateLeft = IMMEDIATE_AFTER_LONE_BATCH;
       this.commit();
     };
     if (delayMs > 0) setTimeout(flush, delayMs);
@@ -87,6 +101,7 @@ export class GroupCommit {
   private commit(): void {
     if (this.queue.length === 0) return;
     if (!this.db.open) {
+      this.waiting = 0;
       this.settle(this.queue.splice(0), new Error('the database is closed'));
       return;
     }
@@ -97,6 +112,7 @@ export class GroupCommit {
     }
     const batch = this.queue;
     this.queue = [];
+    this.waiting = 0;
     if (batch.length === 1) {
       const [only] = batch;
       try {

@@ -185,7 +185,10 @@ export class ProviderScoreboard {
     return s;
   }
 
-  /** Adds one call to today's usage row, in the next group commit (resolves once committed). */
+  /**
+   * Adds one call to today's usage row. Nobody waits on it before answering, so it rides along
+   * with the next commit of the chat path (resolves once committed).
+   */
   private persist(name: string, day: string, tokens: number, failures: number): Promise<void> {
     this.upsertUsage ??= nativeDb(this.db).prepare(
       `INSERT INTO provider_usage (provider, day, tokens_used, requests, failures) VALUES (?, ?, ?, 1, ?)
@@ -193,6 +196,6 @@ export class ProviderScoreboard {
          requests = requests + 1, failures = failures + excluded.failures`,
     );
     const upsert = this.upsertUsage;
-    return GroupCommit.of(this.db).run(() => upsert.run(name, day, tokens, failures));
+    return GroupCommit.of(this.db).later(() => upsert.run(name, day, tokens, failures));
   }
 }

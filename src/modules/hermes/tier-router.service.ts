@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../core/config/app-config';
 import { EventBus } from '../../core/events/event-bus.service';
+import { describeError } from '../../core/util/guarded';
 import { EngineRegistry } from './engine-registry.service';
 import { CallOptions, chatCompletion, StreamDelta, streamCompletion } from './openai-client';
 import { ChatParams, ChatTurn, Completion, Provider } from './provider';
@@ -82,6 +83,7 @@ const DEFAULT_SLOT_WAIT_MS = 250;
  */
 @Injectable()
 export class TierRouter {
+  private readonly logger = new Logger('TierRouter');
   private readonly downgradedToday = new Set<string>();
 
   constructor(
@@ -202,20 +204,25 @@ export class TierRouter {
             call,
           )
         : await chatCompletion(provider, messages, timeout, call);
-      await this.scoreboard.recordSuccess(
-        provider.name,
-        completion.latency_ms,
-        completion.tokens_used,
-      );
+      // the counts are updated at once; their row is written without holding up the answer
+      this.scoreboard
+        .recordSuccess(provider.name, completion.latency_ms, completion.tokens_used)
+        .catch((err: unknown) => this.usageNotStored(provider, err));
       return completion;
     } catch (err) {
       // a call the client cancelled says nothing about the provider
       if (!options.signal?.aborted) {
-        await this.scoreboard.recordFailure(provider.name, performance.now() - started);
+        this.scoreboard
+          .recordFailure(provider.name, performance.now() - started)
+          .catch((e: unknown) => this.usageNotStored(provider, e));
       }
       if (delivered) throw new StreamBroken(provider.name, (err as Error).message);
       throw err;
     }
+  }
+
+  private usageNotStored(provider: Provider, err: unknown): void {
+    this.logger.warn(`usage of ${provider.name} not stored: ${describeError(err)}`);
   }
 
   /**

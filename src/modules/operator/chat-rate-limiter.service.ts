@@ -121,10 +121,7 @@ export class ChatRateLimiter {
   }
 
   private async hitRedis(keys: string[], windowMs: number): Promise<Counted[]> {
-    this.client ??= this.redis.createClient('ratelimit', {
-      maxRetriesPerRequest: 1,
-      enableAutoPipelining: true,
-    });
+    this.client ??= this.redis.createClient('ratelimit', { maxRetriesPerRequest: 1 });
     const prefix = `${this.config.queuePrefix}:ratelimit:`;
     const flat = (await withTimeout(
       this.runHitScript(
