@@ -120,27 +120,18 @@ async function main() {
       () => interrupted,
     );
     const m = (key) => figures[key].median;
-    for (const [key, digits] of [
-      ['floor_p50_ms_c1', 3],
-      ['floor_p99_ms_c1', 3],
-      ['floor_rps_c32', 0],
-      ['floor_node_cpu_us', 0],
-      ['floor_redis_cpu_us', 0],
-    ]) {
-      figureLine('queue', key, m(key), undefined, figures[key].rounds, digits);
+    const digits = {
+      floor_p50_ms_c1: 3,
+      floor_p99_ms_c1: 3,
+      floor_rps_c32: 0,
+      floor_node_cpu_us: 0,
+      floor_redis_cpu_us: 0,
+    };
+    for (const [key, d] of Object.entries(digits)) {
+      figureLine('queue', key, m(key), undefined, figures[key].rounds, d);
     }
-    say(
-      JSON.stringify({
-        bench: 'queue',
-        floor_p50_ms_c1: round(m('floor_p50_ms_c1'), 3),
-        floor_p99_ms_c1: round(m('floor_p99_ms_c1'), 3),
-        floor_rps_c32: round(m('floor_rps_c32'), 0),
-        floor_node_cpu_us: round(m('floor_node_cpu_us'), 0),
-        floor_redis_cpu_us: round(m('floor_redis_cpu_us'), 0),
-        rounds: ROUNDS,
-        busy,
-      }),
-    );
+    const medians = Object.entries(digits).map(([key, d]) => [key, round(m(key), d)]);
+    say(JSON.stringify({ bench: 'queue', ...Object.fromEntries(medians), rounds: ROUNDS, busy }));
     return 0;
   } finally {
     await worker.close(true).catch(() => undefined);
