@@ -22,9 +22,10 @@ const shared = new WeakMap<Database.Database, GroupCommit>();
 /**
  * Group commit for small writes that each must be committed before their caller goes on (chat
  * messages, provider usage): the writes queued during one turn of the event loop share one
- * transaction, so 32 concurrent chats cost one COMMIT instead of 96. Each write runs in its own
- * savepoint, so one that throws is rolled back and refused alone while the rest commit. Under low
- * concurrency writes commit at once (IMMEDIATE_AFTER_LONE_BATCH). Durability is the connection's (WAL, synchronous=NORMAL): a caller is answered after COMMIT.
+ * transaction. Each write runs in its own savepoint, so one that throws is rolled back and
+ * refused alone while the rest commit. Under low concurrency writes commit at once
+ * (IMMEDIATE_AFTER_LONE_BATCH). Durability is the connection's (WAL, synchronous=NORMAL): a
+ * caller is answered after COMMIT.
  */
 export class GroupCommit {
   private queue: Pending[] = [];

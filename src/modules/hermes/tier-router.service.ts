@@ -214,7 +214,7 @@ export class TierRouter {
       if (!options.signal?.aborted) {
         this.scoreboard
           .recordFailure(provider.name, performance.now() - started)
-          .catch((e: unknown) => this.usageNotStored(provider, e));
+          .catch((failure: unknown) => this.usageNotStored(provider, failure));
       }
       if (delivered) throw new StreamBroken(provider.name, (err as Error).message);
       throw err;

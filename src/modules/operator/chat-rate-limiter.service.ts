@@ -101,8 +101,9 @@ export class ChatRateLimiter {
     try {
       const counted = await this.hitRedis(keys, windowMs);
       // a made-up session is not kept: if it sends again, Redis has its count
-      this.remember(clientKey, counted[1]);
-      if (!newSession) this.remember(sessionKey, counted[0]);
+      const answeredAt = Date.now(); // the windows' ms left were read now, not before the wait
+      this.remember(clientKey, counted[1], answeredAt);
+      if (!newSession) this.remember(sessionKey, counted[0], answeredAt);
       return counted;
     } catch {
       return this.hitMemoryBoth(keys, windowMs);
@@ -114,10 +115,10 @@ export class ChatRateLimiter {
     return entry !== undefined && entry.resetAt > now;
   }
 
-  private remember(key: string, counted: Counted): void {
-    this.makeRoom(Date.now());
+  private remember(key: string, counted: Counted, now: number): void {
+    this.makeRoom(now);
     this.memory.delete(key); // re-inserted last: the eviction order stays oldest first
-    this.memory.set(key, { count: counted.count, resetAt: Date.now() + counted.msLeft });
+    this.memory.set(key, { count: counted.count, resetAt: now + counted.msLeft });
   }
 
   private async hitRedis(keys: string[], windowMs: number): Promise<Counted[]> {
