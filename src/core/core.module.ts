@@ -1,5 +1,4 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthFailureLimiter } from './auth/auth-failure-limiter';
 import { AuthService } from './auth/auth.service';
@@ -19,7 +18,6 @@ import { JobHandlers } from './queue/job-handlers';
 import { QueueMetrics } from './queue/queue-metrics';
 import { QueueService } from './queue/queue.service';
 import { RedisService } from './queue/redis.service';
-import { ModuleActiveGuard } from './registry/module-active.guard';
 import { ModuleRegistry } from './registry/module-registry.service';
 
 const SHARED = [
@@ -53,8 +51,6 @@ export class CoreModule {
         // Scrape-time collectors (operations kit): nothing injects them.
         QueueMetrics,
         RuntimeMetrics,
-        // The token is checked before this, in the HTTP onRequest hook (core/http).
-        { provide: APP_GUARD, useClass: ModuleActiveGuard },
       ],
       exports: [AppConfig, RouteTable, ...SHARED],
     };

@@ -1,4 +1,11 @@
-import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import {
+  applyDecorators,
+  CanActivate,
+  ExecutionContext,
+  Injectable,
+  SetMetadata,
+  UseGuards,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApiError } from '../errors/api-error';
 import { ModuleRegistry } from './module-registry.service';
@@ -6,12 +13,17 @@ import { CoreErrors } from '../errors/core-errors';
 
 const OWNING_MODULE = 'vx11:module';
 
-/** Declares which VX11 module owns a controller; its routes answer 503 while it is not active. */
-export const OwnedBy = (moduleName: string) => SetMetadata(OWNING_MODULE, moduleName);
+/**
+ * Declares which VX11 module owns a controller (or one route); its routes answer 503 while it
+ * is not active. The guard goes only where an owner is declared: routes of no module (health,
+ * chat, events) skip Nest's guard step altogether.
+ */
+export const OwnedBy = (moduleName: string) =>
+  applyDecorators(SetMetadata(OWNING_MODULE, moduleName), UseGuards(ModuleActiveGuard));
 
 export const WAKE_HINT = 'POST /madre/power/window/open';
 
-/** Global guard (after the token guard): refuses routes of a dormant module. */
+/** The guard @OwnedBy() puts on a module's routes (after the token check): refuses them while it is dormant. */
 @Injectable()
 export class ModuleActiveGuard implements CanActivate {
   constructor(
