@@ -31,7 +31,7 @@ const SEQ_REQUESTS = Math.round(200 * SECONDS);
 const JOB = { messages: [{ role: 'user', content: 'hello' }], deadline: 0, timeout_ms: 60_000 };
 const JOB_OPTIONS = {
   attempts: 1,
-  removeOnComplete: { count: 1000 },
+  removeOnComplete: process.env.QB_REMOVE ? true : { count: 1000 },
   removeOnFail: { count: 1000 },
 };
 

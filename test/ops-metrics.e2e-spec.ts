@@ -144,7 +144,11 @@ describe('operations kit against a live /metrics', () => {
 
   it('reports the scrape-time gauges with real values', () => {
     expect(text).toMatch(/^vx11_queue_counts_ok 1$/m);
-    expect(text).toMatch(/^vx11_queue_jobs\{queue="switch",state="completed"\} [1-9]\d*$/m);
+    // answered chat jobs leave Redis at once; the process counts them
+    expect(text).toMatch(/^vx11_queue_jobs\{queue="switch",state="completed"\} 0$/m);
+    expect(text).toMatch(
+      /^vx11_queue_jobs_finished_total\{queue="switch",outcome="completed"\} [1-9]\d*$/m,
+    );
     expect(text).toMatch(/^vx11_breaker_open\{breaker="fake-ops",state="closed"\} 0$/m);
     expect(text).toMatch(
       /^vx11_module_state\{module="switch",category="optional",state="active"\} 1$/m,

@@ -13,6 +13,7 @@ import { HumanLogService } from './logging/human-log.service';
 import { pinoParams } from './logging/pino-options';
 import { MetricsService } from './metrics/metrics.service';
 import { RuntimeMetrics } from './metrics/runtime-metrics';
+import { FinishedJobs } from './queue/finished-jobs';
 import { JobCatalog } from './queue/job-catalog';
 import { JobHandlers } from './queue/job-handlers';
 import { QueueMetrics } from './queue/queue-metrics';
@@ -25,6 +26,7 @@ const SHARED = [
   AuthService,
   BreakerRegistry,
   EventBus,
+  FinishedJobs,
   HttpDrain,
   HumanLogService,
   JobCatalog,

@@ -1,3 +1,4 @@
+import { assertLoopbackRequest } from './loopback-only';
 import { Injectable } from '@nestjs/common';
 import type { IncomingHttpHeaders } from 'node:http';
 import { AppConfig } from '../config/app-config';
@@ -33,10 +34,11 @@ export class AuthService {
 
   /**
    * Throws 401 auth_required without a token, 403 forbidden with a wrong one, 429 while the
-   * client address is refused for too many wrong tokens.
+   * client address is refused for too many wrong tokens. With auth mode off: 403 unless the
+   * request names a loopback host and comes from no foreign page (loopback-only.ts).
    */
   assertAuthorized(headers: IncomingHttpHeaders, client?: string): void {
-    if (!this.enabled) return;
+    if (!this.enabled) return assertLoopbackRequest(headers);
     this.check(
       presentedToken(headers),
       undefined,
@@ -60,7 +62,7 @@ export class AuthService {
     fromQuery: string | undefined,
     client?: string,
   ): void {
-    if (!this.enabled) return;
+    if (!this.enabled) return assertLoopbackRequest(headers);
     this.check(
       presentedToken(headers) ?? fromQuery,
       this.feedCredential,

@@ -1,3 +1,4 @@
+import { isLoopback } from './loopback';
 import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
@@ -48,10 +49,6 @@ function firstViolation(errors: ValidationError[], prefix = ''): { path: string;
   const path = prefix ? `${prefix}.${err.property}` : err.property;
   if (err.constraints) return { path, reason: Object.values(err.constraints)[0] };
   return firstViolation(err.children ?? [], path);
-}
-
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 function checkModuleNames(config: AppConfig): void {

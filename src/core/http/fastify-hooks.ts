@@ -82,7 +82,8 @@ function refuse(request: FastifyRequest, reply: FastifyReply, err: unknown): voi
 /**
  * What every request goes through before its body is read (onRequest): its correlation scope
  * and request line (request-context.ts), the Host header, the shutdown drain, then the token —
- * the one place tokens are checked for HTTP routes. The
+ * the one place tokens are checked for HTTP routes — or, with auth mode off, the loopback-only
+ * check of Host and Origin. The
  * route's Fastify config says whether it is public (@Public()) or a live feed (@FeedRoute());
  * an unmatched request needs no token and gets its 404/405 from the exception filter.
  */
@@ -132,7 +133,15 @@ export function installHttpHooks(fastify: FastifyInstance, deps: HttpHookDeps): 
         ),
       );
     }
-    if (!auth.enabled || request.is404) return done();
+    if (!auth.enabled) {
+      try {
+        auth.assertAuthorized(request.headers); // auth off: loopback Host and Origin only
+      } catch (err) {
+        return refuse(request, reply, err);
+      }
+      return done();
+    }
+    if (request.is404) return done();
     if ((route[PUBLIC_ROUTE] as PublicWhen | undefined)?.(config)) return done();
     try {
       if ((route[FEED_ROUTE] as FeedWhen | undefined)?.(request.headers)) {

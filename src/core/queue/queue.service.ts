@@ -9,6 +9,7 @@ import { withTimeout } from '../util/with-timeout';
 import { ActiveJobs } from './active-jobs';
 import { CatalogQueue } from './catalog-queue';
 import { ClosableWorker } from './closable-worker';
+import { FinishedJobs } from './finished-jobs';
 import { JobCatalog } from './job-catalog';
 import { JobHandlers } from './job-handlers';
 import { JobReplies } from './job-replies';
@@ -63,6 +64,7 @@ export class QueueService implements OnApplicationShutdown {
     private readonly events: EventBus,
     private readonly catalog: JobCatalog,
     private readonly handlers: JobHandlers,
+    private readonly finished: FinishedJobs,
   ) {}
 
   queue(name: QueueName): CatalogQueue {
@@ -132,6 +134,7 @@ export class QueueService implements OnApplicationShutdown {
         `worker ${name} completed listener`,
         (job: Job, result: unknown) => {
           active.finish(job.id);
+          this.finished.count(name, 'completed');
           this.replies.resolve(job.id, result);
         },
         listen,
@@ -143,6 +146,7 @@ export class QueueService implements OnApplicationShutdown {
         `worker ${name} failed listener`,
         (job: Job | undefined, err: Error) => {
           active.finish(job?.id);
+          this.finished.count(name, 'failed');
           this.replies.reject(job?.id, err);
         },
         listen,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { QueueName } from '../../core/queue/queue-names';
+import { FinishedJobs } from '../../core/queue/finished-jobs';
 import { QueueService } from '../../core/queue/queue.service';
 import { RedisService } from '../../core/queue/redis.service';
 import { withTimeout } from '../../core/util/with-timeout';
@@ -22,6 +23,7 @@ export class SwitchService {
     private readonly mode: SwitchModeService,
     private readonly queues: QueueService,
     private readonly redis: RedisService,
+    private readonly finished: FinishedJobs,
   ) {}
 
   chat(body: TierChatRequest) {
@@ -49,13 +51,14 @@ export class SwitchService {
     return { mode: this.mode.mode, timeout_ms: this.mode.timeoutMs };
   }
 
-  /** The switch queue's depth and counts; only `redis: "down"` without Redis. */
+  /**
+   * The switch queue's depth and counts; only `redis: "down"` without Redis. Answered chat jobs
+   * are not kept in Redis, so `completed` counts those this process answered since it started.
+   */
   async queueStatus() {
     if (!this.redis.isUp()) return { queue: QueueName.Switch, redis: 'down' };
     const counts = await withTimeout(
-      this.queues
-        .queue(QueueName.Switch)
-        .getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed'),
+      this.queues.queue(QueueName.Switch).getJobCounts('waiting', 'active', 'delayed', 'failed'),
       QUEUE_STATUS_TIMEOUT_MS,
       'queue status',
     );
@@ -64,6 +67,7 @@ export class SwitchService {
       redis: 'up',
       depth: counts.waiting + counts.delayed,
       ...counts,
+      completed: this.finished.total(QueueName.Switch, 'completed'),
     };
   }
 }

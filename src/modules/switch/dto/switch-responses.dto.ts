@@ -90,10 +90,17 @@ export class SwitchQueueStatusDto {
   @ApiPropertyOptional({ type: 'integer' })
   delayed?: number;
 
-  @ApiPropertyOptional({ type: 'integer' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    description:
+      'chats this process answered through the queue since it started (answered jobs are not kept in Redis)',
+  })
   completed?: number;
 
-  @ApiPropertyOptional({ type: 'integer' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: 'failed jobs kept in Redis (the last 1,000)',
+  })
   failed?: number;
 
   @ApiPropertyOptional({ type: 'integer' })
