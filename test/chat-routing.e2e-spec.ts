@@ -182,16 +182,21 @@ describe('chat routing through switch and madre', () => {
     switchFake.behaviour = { kind: 'hang' };
     const res = await chat(t, 'are you there?').set('x-correlation-id', 'hang-1').expect(200);
     expect(res.body.fallback_source).toBe('madre');
-    // The workers' own records: switch gave up on the provider at its 400 ms timeout (not the
-    // mode's 5 s), then madre's job ran; the chat's recorded latency stays within the deadline.
+    // The switch worker's own record (a failed job is kept): it gave up on the provider at its
+    // 400 ms timeout (not the mode's 5 s); then madre's job asked its provider (an answered job
+    // leaves Redis); the chat's recorded latency stays within the deadline.
     const [switchJob] = await chatJobs(t, QueueName.Switch, 'hang-1');
     expect(switchJob.failedReason).toBe(
       'no switch-tier provider answered: fake-switch failed (timed out after 400 ms)',
     );
     expect(switchJob.finishedOn! - switchJob.processedOn!).toBeLessThan(400 + 1500);
-    const [madreJob] = await chatJobs(t, QueueName.Madre, 'hang-1');
-    expect(madreJob.returnvalue).toMatchObject({ provider: 'fake-madre' });
-    expect(madreJob.processedOn!).toBeGreaterThanOrEqual(switchJob.finishedOn!);
+    expect(res.body.provider).toBe('fake-madre');
+    expect(await chatJobs(t, QueueName.Madre, 'hang-1')).toEqual([]);
+    const asked = madreFake.requests.filter((r) =>
+      r.body.messages?.some((m) => m.content === 'are you there?'),
+    );
+    expect(asked).toHaveLength(1);
+    expect(asked[0].receivedAt).toBeGreaterThanOrEqual(switchJob.finishedOn!);
     expect(res.body.latency_ms).toBeLessThan(400 + 1500);
     await waitForBreakerClosed(t, 'fake-switch');
   });

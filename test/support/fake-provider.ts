@@ -25,6 +25,8 @@ export interface FakeRequest {
     stream?: boolean;
     [field: string]: unknown;
   };
+  /** Date.now() when it arrived. */
+  receivedAt: number;
   /** The client closed the connection before the answer was complete. */
   closedEarly: boolean;
   /** performance.now() when the client closed it early. */
@@ -97,6 +99,7 @@ export class FakeProvider {
     this.calls += 1;
     const record: FakeRequest = {
       body: JSON.parse(body || '{}') as FakeRequest['body'],
+      receivedAt: Date.now(),
       closedEarly: false,
       completed: false,
     };
