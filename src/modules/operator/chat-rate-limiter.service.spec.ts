@@ -37,7 +37,7 @@ describe('ChatRateLimiter (in memory)', () => {
 });
 
 /**
- * A Redis holding the windows the hit script keeps (INCR, PEXPIRE on the first hit, PTTL);
+ * A Redis holding the windows the hit script keeps (INCRBY, PEXPIRE on the first hits, PTTL);
  * `hold()` makes every later call wait until `release()`.
  */
 class FakeRedis {
@@ -61,13 +61,13 @@ class FakeRedis {
     const keys = rest.slice(0, n) as string[];
     const windowMs = Number(rest[n]);
     const now = Date.now();
-    return keys.flatMap((key) => {
+    return keys.flatMap((key, i) => {
       let entry = this.counts.get(key);
       if (!entry || entry.expiresAt <= now) {
         entry = { n: 0, expiresAt: now + windowMs };
         this.counts.set(key, entry);
       }
-      entry.n += 1;
+      entry.n += Number(rest[n + 1 + i]);
       return [entry.n, entry.expiresAt - now];
     });
   }
@@ -112,9 +112,24 @@ describe('ChatRateLimiter (Redis)', () => {
     redis.hold();
     expect((await limiter.hit('known', '10.0.0.1')).allowed).toBe(true);
     expect(await limiter.hit('known', '10.0.0.1')).toMatchObject({ allowed: false });
-    expect(redis.calls).toBe(3); // both still counted in Redis
+    await until(() => redis.calls === 2); // both still counted in Redis, in one call
     redis.release();
     await until(() => redis.counts.get('spec:ratelimit:chat:known')?.n === 3);
+    expect(redis.counts.get('spec:ratelimit:chat-client:10.0.0.1')?.n).toBe(3);
+  });
+
+  it('sends the increments of one turn together, in bounded calls', async () => {
+    const redis = new FakeRedis();
+    const limiter = redisLimiter(redis, 5, 10_000);
+    await limiter.hit('first', '10.0.0.9'); // the client's window is read from Redis
+    const calls = redis.calls;
+    await Promise.all(
+      Array.from({ length: 600 }, (_, i) => limiter.hit(`new-${i}`, '10.0.0.9', true)),
+    );
+    // 600 made-up sessions + the client's key: two calls of at most 500 keys
+    await until(() => redis.counts.get('spec:ratelimit:chat-client:10.0.0.9')?.n === 601);
+    expect(redis.calls - calls).toBe(2);
+    expect(redis.counts.get('spec:ratelimit:chat:new-599')?.n).toBe(1);
   });
 
   it('asks Redis for a session it has not seen, unless the session is new', async () => {

@@ -9,15 +9,19 @@ const REDIS_TIMEOUT_MS = 250;
 const MEMORY_SWEEP_OVER = 10_000;
 /** Past this many windows in memory the oldest go first, whatever a flood sends. */
 const MEMORY_MAX_KEYS = 100_000;
+/** Most keys one batch of increments sends to Redis in one script call. */
+const MAX_KEYS_PER_CALL = 500;
 /**
- * INCR each key's window counter, start its expiry on the first hit; return count and ms left
- * per key. Both counters move in one round trip, so a refused message counts on both.
+ * Adds ARGV[i + 1] to each key's window counter, starts its expiry on the first hits; returns
+ * count and ms left per key. Both counters of a message move in one round trip, so a refused
+ * message counts on both.
  */
 const HIT_SCRIPT = `
 local out = {}
 for i, key in ipairs(KEYS) do
-  local n = redis.call('INCR', key)
-  if n == 1 then redis.call('PEXPIRE', key, ARGV[1]) end
+  local by = tonumber(ARGV[i + 1])
+  local n = redis.call('INCRBY', key, by)
+  if n == by then redis.call('PEXPIRE', key, ARGV[1]) end
   out[#out + 1] = n
   out[#out + 1] = redis.call('PTTL', key)
 end
@@ -48,14 +52,17 @@ interface Counted {
  * caller's address) so a fresh session_id per message cannot get around the session limit.
  * Counted in Redis so the limits hold across restarts. VX11 is one process, so once a key's
  * window is known here (read from Redis on its first message) the next messages are decided
- * from memory at once and counted in Redis without waiting for it. While Redis is unreachable
- * memory alone counts.
+ * from memory at once and counted in Redis without waiting for it: the increments of one
+ * event-loop turn go together in one call. While Redis is unreachable memory alone counts.
  */
 @Injectable()
 export class ChatRateLimiter {
   private client: Redis | undefined;
   private readonly memory = new Map<string, { count: number; resetAt: number }>();
   private nextSweepAt = 0;
+  /** Increments decided from memory and not yet sent to Redis, by key. */
+  private readonly unsent = new Map<string, number>();
+  private sendQueued = false;
 
   constructor(
     private readonly config: AppConfig,
@@ -94,12 +101,11 @@ export class ChatRateLimiter {
         newSession ? { count: 1, msLeft: windowMs } : this.hitMemory(sessionKey, windowMs),
         this.hitMemory(clientKey, windowMs),
       ];
-      // for after a restart; a lost increment costs at most one message of slack
-      void this.hitRedis(keys, windowMs).catch(() => undefined);
+      this.countInRedisSoon(keys, windowMs);
       return counted;
     }
     try {
-      const counted = await this.hitRedis(keys, windowMs);
+      const counted = await this.hitRedis(keys, [1, 1], windowMs);
       // a made-up session is not kept: if it sends again, Redis has its count
       const answeredAt = Date.now(); // the windows' ms left were read now, not before the wait
       this.remember(clientKey, counted[1], answeredAt);
@@ -121,14 +127,38 @@ export class ChatRateLimiter {
     this.memory.set(key, { count: counted.count, resetAt: now + counted.msLeft });
   }
 
-  private async hitRedis(keys: string[], windowMs: number): Promise<Counted[]> {
+  /**
+   * Counts in Redis, for after a restart, at the end of this event-loop turn: one script call
+   * carries every increment decided meanwhile. A lost call costs its messages of slack.
+   */
+  private countInRedisSoon(keys: string[], windowMs: number): void {
+    for (const key of keys) this.unsent.set(key, (this.unsent.get(key) ?? 0) + 1);
+    if (this.sendQueued) return;
+    this.sendQueued = true;
+    setImmediate(() => {
+      this.sendQueued = false;
+      const batch = [...this.unsent];
+      this.unsent.clear();
+      for (let i = 0; i < batch.length; i += MAX_KEYS_PER_CALL) {
+        const part = batch.slice(i, i + MAX_KEYS_PER_CALL);
+        const [keysOf, increments] = [part.map(([k]) => k), part.map(([, n]) => n)];
+        void this.hitRedis(keysOf, increments, windowMs).catch(() => undefined);
+      }
+    });
+  }
+
+  private async hitRedis(
+    keys: string[],
+    increments: number[],
+    windowMs: number,
+  ): Promise<Counted[]> {
     this.client ??= this.redis.createClient('ratelimit', { maxRetriesPerRequest: 1 });
     const prefix = `${this.config.queuePrefix}:ratelimit:`;
     const flat = (await withTimeout(
       this.runHitScript(
         this.client,
         keys.map((k) => prefix + k),
-        windowMs,
+        [windowMs, ...increments],
       ),
       REDIS_TIMEOUT_MS,
       'rate limit',
@@ -139,12 +169,12 @@ export class ChatRateLimiter {
     });
   }
 
-  private async runHitScript(client: Redis, keys: string[], windowMs: number): Promise<unknown> {
+  private async runHitScript(client: Redis, keys: string[], args: number[]): Promise<unknown> {
     try {
-      return await client.evalsha(HIT_SCRIPT_SHA, keys.length, ...keys, windowMs);
+      return await client.evalsha(HIT_SCRIPT_SHA, keys.length, ...keys, ...args);
     } catch (err) {
       if (!/NOSCRIPT/.test((err as Error).message)) throw err;
-      return client.eval(HIT_SCRIPT, keys.length, ...keys, windowMs);
+      return client.eval(HIT_SCRIPT, keys.length, ...keys, ...args);
     }
   }
 
