@@ -4,7 +4,8 @@
  * Queue floor: the cheapest request/response over BullMQ on this machine, as a baseline for
  * the chat bench (whose every chat crosses the switch queue). One process adds a job and a
  * worker in the same process answers it at once, with the settings VX11's chat queues use:
- * a random job id, attempts 1, the last 1,000 completed jobs kept, worker concurrency 32, and
+ * a random job id, attempts 1, an answered job deleted at once (the last 1,000 failed ones
+ * kept), worker concurrency 32, and
  * the result handed to the waiting caller in memory when the handler returns (as
  * core/queue/queue.service.ts does). No HTTP, no SQLite, no provider: only BullMQ and Redis.
  *
@@ -31,7 +32,7 @@ const SEQ_REQUESTS = Math.round(200 * SECONDS);
 const JOB = { messages: [{ role: 'user', content: 'hello' }], deadline: 0, timeout_ms: 60_000 };
 const JOB_OPTIONS = {
   attempts: 1,
-  removeOnComplete: process.env.QB_REMOVE ? true : { count: 1000 },
+  removeOnComplete: true, // as core/queue/job-catalog.ts's chat jobs
   removeOnFail: { count: 1000 },
 };
 

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { currentCorrelationId } from '../correlation/correlation';
 import { guarded } from '../util/guarded';
+import { timeOrderedId } from '../util/time-ordered-id';
 
 export type Severity = 'debug' | 'info' | 'warning' | 'error' | 'critical';
 
@@ -49,7 +49,7 @@ export class EventBus {
     severity: Severity = 'info',
   ): VxEvent {
     const event: VxEvent = {
-      event_id: randomUUID(),
+      event_id: timeOrderedId(),
       type,
       source,
       timestamp: new Date().toISOString(),

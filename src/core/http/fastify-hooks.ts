@@ -83,9 +83,9 @@ function refuse(request: FastifyRequest, reply: FastifyReply, err: unknown): voi
  * What every request goes through before its body is read (onRequest): its correlation scope
  * and request line (request-context.ts), the Host header, the shutdown drain, then the token —
  * the one place tokens are checked for HTTP routes — or, with auth mode off, the loopback-only
- * check of Host and Origin. The
- * route's Fastify config says whether it is public (@Public()) or a live feed (@FeedRoute());
- * an unmatched request needs no token and gets its 404/405 from the exception filter.
+ * check of Host and Origin (every request). The route's Fastify config says whether it is
+ * public (@Public()) or a live feed (@FeedRoute()); an unmatched request needs no token and
+ * gets its 404/405 from the exception filter.
  */
 export function installHttpHooks(fastify: FastifyInstance, deps: HttpHookDeps): void {
   const { auth, drain, metrics, config } = deps;

@@ -23,7 +23,7 @@ export const OwnedBy = (moduleName: string) =>
 
 export const WAKE_HINT = 'POST /madre/power/window/open';
 
-/** The guard @OwnedBy() puts on a module's routes (after the token check): refuses them while it is dormant. */
+/** Put on a module's routes by @OwnedBy() (after the token check): refuses them while dormant. */
 @Injectable()
 export class ModuleActiveGuard implements CanActivate {
   constructor(

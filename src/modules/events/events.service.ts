@@ -5,7 +5,6 @@ import {
   OnApplicationShutdown,
   OnModuleInit,
 } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../../core/config/app-config';
 import { currentCorrelationId } from '../../core/correlation/correlation';
 import { ApiError } from '../../core/errors/api-error';
@@ -22,6 +21,7 @@ import { LedgerStore } from './ledger/ledger-store';
 import { LedgerWriteError, LedgerWriter } from './ledger/ledger-writer';
 import { CoreErrors } from '../../core/errors/core-errors';
 import { EventsErrors } from './events-errors';
+import { timeOrderedId } from '../../core/util/time-ordered-id';
 
 export interface IngestResult {
   status: 'received';
@@ -108,7 +108,7 @@ export class EventsService
       }
     }
     const event: VxEvent = {
-      event_id: randomUUID(),
+      event_id: timeOrderedId(),
       type: dto.type,
       source: dto.source ?? 'external',
       timestamp: normalizeTimestamp(dto.timestamp),

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { randomUUID } from 'node:crypto';
 import { ChainStreamBroken } from '../madre/chat/chat-chain.service';
 import { ChatSse } from './chat-sse';
 import { OperatorChatService } from './operator-chat.service';
+import { timeOrderedId } from '../../core/util/time-ordered-id';
 
 /** What POST /operator/api/chat needs to stream an answer. */
 export interface OperatorChatRequest {
@@ -25,7 +25,7 @@ export class OperatorChatStreamer {
 
   async stream(request: OperatorChatRequest, reply: FastifyReply): Promise<void> {
     const sse = new ChatSse(reply);
-    const session = request.session_id ?? randomUUID();
+    const session = request.session_id ?? timeOrderedId();
     try {
       const answer = await this.chat.chat(
         request.message,

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../../core/config/app-config';
 import { ApiError } from '../../core/errors/api-error';
 import { CoreErrors } from '../../core/errors/core-errors';
@@ -18,6 +17,7 @@ import { ChatMetrics } from './chat-metrics';
 import { ChatPersistenceReporter, UnsavedMessage } from './chat-persistence-reporter';
 import { ChatRateLimiter } from './chat-rate-limiter.service';
 import { ChatStore } from './chat-store.service';
+import { timeOrderedId } from '../../core/util/time-ordered-id';
 
 const DEFAULT_CONTEXT_MESSAGES = 10;
 const DEFAULT_CONTEXT_CHARS = 16000;
@@ -93,7 +93,7 @@ export class OperatorChatService {
     sink?: ChatStreamSink,
   ): Promise<ChatAnswer> {
     this.validate(message);
-    const session = sessionId ?? randomUUID();
+    const session = sessionId ?? timeOrderedId();
     await this.admit(session, clientAddress, sessionId === undefined);
     const {
       usage: _usage,
@@ -266,7 +266,7 @@ export class OperatorChatService {
     extra: Partial<ChatMessageEntity> = {},
   ): ChatMessageEntity {
     return {
-      id: randomUUID(),
+      id: timeOrderedId(),
       session_id: sessionId,
       role,
       content,

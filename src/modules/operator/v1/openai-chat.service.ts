@@ -10,6 +10,7 @@ import { ChatSse } from '../chat-sse';
 import { LOCAL_MODEL } from '../../madre/chat/local-responder';
 import { OperatorChatService } from '../operator-chat.service';
 import { OpenAiChatRequest } from './openai-chat-body.pipe';
+import { timeOrderedId } from '../../../core/util/time-ordered-id';
 
 /** The model that runs the whole chain: switch → madre → local. */
 export const AUTO_MODEL = 'vx11-auto';
@@ -65,7 +66,7 @@ export class OpenAiChatService {
     const pin = this.pin(body.model, body.fallback === true);
     const sessionId = this.session(caller.sessionHeader, body.user);
     await this.chat.admit(
-      sessionId ?? `v1:${randomUUID()}`,
+      sessionId ?? `v1:${timeOrderedId()}`,
       caller.clientAddress,
       sessionId === undefined,
     );
