@@ -1,4 +1,3 @@
-import { assertLoopbackRequest } from './loopback-only';
 import { Injectable } from '@nestjs/common';
 import type { IncomingHttpHeaders } from 'node:http';
 import { AppConfig } from '../config/app-config';
@@ -6,6 +5,7 @@ import { ApiError } from '../errors/api-error';
 import { AuthFailureLimiter } from './auth-failure-limiter';
 import { presentedToken, tokensMatch } from './token-verifier';
 import { CoreErrors } from '../errors/core-errors';
+import { assertLoopbackRequest } from './loopback-only';
 
 /** Extra credentials a later module may accept (e.g. short-lived SSE tokens). */
 export type CredentialCheck = (presented: string) => boolean;

@@ -29,7 +29,7 @@ const KEEP_FINISHED = { removeOnComplete: { count: 1000 }, removeOnFail: { count
  * A chat job carries the conversation and returns the answer: both are stored in SQLite, so
  * an answered job is deleted at once rather than kept in Redis with its text (it also costs
  * Redis ~20 % less per job: no completed set to add to and trim, bench/queue.bench.js). Failed
- * ones stay, to inspect. The chats a queue answered are counted by vx11_queue_jobs_done_total.
+ * ones stay, to inspect. vx11_queue_jobs_finished_total counts the chats a queue answered.
  */
 const CHAT_JOB = { attempts: 1, removeOnComplete: true, removeOnFail: { count: 1000 } };
 
