@@ -4,26 +4,33 @@ const mockRequired: string[] = [];
 // zod: the tools' and the manifest's schemas are built on first use too.
 const mockZod: string[] = [];
 
-jest.mock('zod', () => {
-  mockZod.push('zod');
-  return jest.requireActual('zod');
-});
-jest.mock('@modelcontextprotocol/sdk/types.js', () => {
-  mockRequired.push('types');
-  return jest.requireActual('@modelcontextprotocol/sdk/types.js');
-});
-jest.mock('@modelcontextprotocol/sdk/server/index.js', () => {
-  mockRequired.push('server');
-  return jest.requireActual('@modelcontextprotocol/sdk/server/index.js');
-});
-jest.mock('@modelcontextprotocol/sdk/server/streamableHttp.js', () => {
-  mockRequired.push('streamableHttp');
-  return jest.requireActual('@modelcontextprotocol/sdk/server/streamableHttp.js');
-});
-jest.mock('@modelcontextprotocol/sdk/server/zod-json-schema-compat.js', () => {
-  mockRequired.push('zod-json-schema-compat');
-  return jest.requireActual('@modelcontextprotocol/sdk/server/zod-json-schema-compat.js');
-});
+/** Records `name` in `seen` when jest first runs the module's factory (on its first require). */
+function mockRecorded(seen: string[], name: string, path: string): unknown {
+  seen.push(name);
+  return jest.requireActual(path);
+}
+
+jest.mock('zod', () => mockRecorded(mockZod, 'zod', 'zod'));
+jest.mock('@modelcontextprotocol/sdk/types.js', () =>
+  mockRecorded(mockRequired, 'types', '@modelcontextprotocol/sdk/types.js'),
+);
+jest.mock('@modelcontextprotocol/sdk/server/index.js', () =>
+  mockRecorded(mockRequired, 'server', '@modelcontextprotocol/sdk/server/index.js'),
+);
+jest.mock('@modelcontextprotocol/sdk/server/streamableHttp.js', () =>
+  mockRecorded(
+    mockRequired,
+    'streamableHttp',
+    '@modelcontextprotocol/sdk/server/streamableHttp.js',
+  ),
+);
+jest.mock('@modelcontextprotocol/sdk/server/zod-json-schema-compat.js', () =>
+  mockRecorded(
+    mockRequired,
+    'zod-json-schema-compat',
+    '@modelcontextprotocol/sdk/server/zod-json-schema-compat.js',
+  ),
+);
 
 describe('the MCP SDK is loaded on first use, not at boot', () => {
   it('importing the whole mcp module requires none of the SDK, nor zod', () => {

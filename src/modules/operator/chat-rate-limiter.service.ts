@@ -141,8 +141,12 @@ export class ChatRateLimiter {
       this.unsent.clear();
       for (let i = 0; i < batch.length; i += MAX_KEYS_PER_CALL) {
         const part = batch.slice(i, i + MAX_KEYS_PER_CALL);
-        const [keysOf, increments] = [part.map(([k]) => k), part.map(([, n]) => n)];
-        void this.hitRedis(keysOf, increments, windowMs).catch(() => undefined);
+        const increments = part.map(([, n]) => n);
+        void this.hitRedis(
+          part.map(([key]) => key),
+          increments,
+          windowMs,
+        ).catch(() => undefined);
       }
     });
   }
