@@ -6,6 +6,14 @@ const LAG_MAX_MS = 500;
 const STALL_MS = 2000;
 const POLL_EVERY_MS = 100;
 
+interface GatewayResult {
+  module: string;
+  ok: boolean;
+  detail: string;
+  checked_at: string;
+  data: { event_loop_lag_p99_ms: number };
+}
+
 interface ModuleView {
   name: string;
   health: { ok: boolean; detail: string; checked_at: string } | null;
@@ -48,14 +56,20 @@ describe('event-loop lag seen by the health monitor', () => {
     try {
       await waitFor(() => polls >= 2, 5000);
       blockEventLoop(STALL_MS);
+      const stallEnded = Date.now();
       const afterStall = polls;
       // Views read in between: in the old code each read restarted the lag measurement.
       await waitFor(() => polls >= afterStall + 3, 5000);
 
-      const cycle = await t.http().post('/madre/health/run').set(t.auth).expect(200);
-      const gateway = cycle.body.results.find(
-        (r: { module: string }) => r.module === 'tentaculo_link',
-      );
+      // A run joins a cycle already under way (the boot cycle, slow on a loaded machine),
+      // whose gateway check may predate the stall: run until one checked after it.
+      const gateway = (await waitFor(async () => {
+        const cycle = await t.http().post('/madre/health/run').set(t.auth).expect(200);
+        const result = (cycle.body.results as GatewayResult[]).find(
+          (r) => r.module === 'tentaculo_link',
+        );
+        return result && Date.parse(result.checked_at) >= stallEnded ? result : undefined;
+      }, 10_000))!;
       expect(gateway).toMatchObject({
         ok: false,
         detail: expect.stringMatching(
