@@ -5,6 +5,7 @@ import pino, { DestinationStream, Logger, LoggerOptions } from 'pino';
 import type { Options as PinoHttpOptions } from 'pino-http';
 import type PinoPretty from 'pino-pretty';
 import { AppConfig } from '../config/app-config';
+import { turnBatchedDestination } from './turn-batched-destination';
 
 const CENSOR = '[redacted]';
 
@@ -198,12 +199,16 @@ export function rootLoggerOf(config: AppConfig): Logger | undefined {
 }
 
 /**
- * The logger request lines are written with: the root logger without its redaction paths (a
- * request line has no headers and its URL went through redactUrl), which saves pino a
- * redaction pass over every line.
+ * The logger request lines are written with: the root logger's level and line shape without
+ * its redaction paths (a request line has no headers and its URL went through redactUrl),
+ * which saves pino a redaction pass over every line, writing to the same `fd` a turn of the
+ * event loop at a time (TurnBatchedDestination). On a terminal, the root logger's own
+ * pretty-printing child.
  */
-export function requestLineLogger(root: Logger): Logger {
-  return root.child({}, { redact: { paths: ['__request_line_has_no_secrets__'] } });
+export function requestLineLogger(root: Logger, fd = 1): Logger {
+  if (isatty(fd)) return root.child({}, { redact: { paths: ['__request_line_has_no_secrets__'] } });
+  const { redact: _none, ...options } = baseLoggerOptions(root.level);
+  return pino(options, turnBatchedDestination(fd));
 }
 
 /**
