@@ -4,8 +4,8 @@ import pino, { DestinationStream } from 'pino';
  * A log destination that writes the lines of one turn of the event loop in one write, at the
  * end of that turn (setImmediate), and whatever is left when the process exits.
  *
- * For request lines: under load one turn answers dozens of requests, and a write(2) per line
- * was about a fifth of the CPU of an authenticated request (bench/README.md). A request line
+ * For request lines: under load one turn answers dozens of requests, and with a write(2) per
+ * line an authenticated request cost ~15 % more CPU (bench/README.md, item 22). A request line
  * is logged once its response has finished, so a kill -9 can lose at most the lines of the
  * responses of the turn under way; no line waits longer than that turn.
  */
