@@ -1,10 +1,12 @@
 import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from './app.factory';
 import { resolveToken } from './core/auth/token-file';
 import { AppConfig } from './core/config/app-config';
 import { ConfigError } from './core/config/config-error';
 import { loadConfig } from './core/config/load-config';
+import { IdleHeapTrim } from './core/memory/idle-heap-trim';
 import { claimDataDirOrExit } from './modules/madre/maintenance/server-lock';
 
 function loadOrExit(): AppConfig {
@@ -67,6 +69,21 @@ async function main(): Promise<void> {
   console.error(
     JSON.stringify({ level: 'info', msg: `VX11 listening on http://${config.host}:${port}`, port }),
   );
+  trimHeapWhenIdle();
+}
+
+/** Gives memory a burst of work left behind back to the system once VX11 is quiet again. */
+function trimHeapWhenIdle(): void {
+  const logger = new Logger('Memory');
+  const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+  new IdleHeapTrim({
+    report: (outcome) =>
+      'error' in outcome
+        ? logger.debug(`Heap trim failed: ${outcome.error}`)
+        : logger.debug(
+            `Heap trimmed when idle: ${mb(outcome.freedBytes)} MB given back in ${outcome.ms.toFixed(0)} ms`,
+          ),
+  }).start();
 }
 
 main().catch((err: unknown) => {
