@@ -28,8 +28,12 @@ export function reduceHeap(): Promise<void> {
   return new Promise((resolve, reject) => {
     const session = new Session();
     session.connect();
+    let settled = false;
     const timer = setTimeout(() => done(new Error('heap trim timed out')), TRIM_TIMEOUT_MS);
+    timer.unref();
     const done = (err: Error | null) => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
       // disconnecting inside the session's own callback stalls the event loop: next turn
       setImmediate(() => session.disconnect());
