@@ -66,6 +66,15 @@ describe('EventLoopLagSampler', () => {
     expect(sampler.worstP99Ms()).toBe(20);
   });
 
+  it('counts a stall the histogram lost: the tick ran first after it, and reset', () => {
+    histogram.delaysMs.push(20, 21);
+    jest.setSystemTime(Date.now() + 2000); // the loop held for 2 s: no timer ran meanwhile
+    jest.advanceTimersByTime(LAG_TICK_MS); // the tick is 2 s late; the delay timer not yet run
+    expect(sampler.worstP99Ms()).toBe(2000);
+    jest.advanceTimersByTime(LAG_TICK_MS); // on time again: the stall stays for the window
+    expect(sampler.worstP99Ms()).toBe(2000);
+  });
+
   it('includes the tick in progress, before the timer has taken it', () => {
     histogram.delaysMs.push(1500);
     expect(sampler.worstP99Ms()).toBe(1500);

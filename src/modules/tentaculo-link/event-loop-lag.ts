@@ -29,6 +29,7 @@ const round2 = (ms: number) => Math.round(ms * 100) / 100;
 export class EventLoopLagSampler {
   private samples: Sample[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private lastTickAt = 0;
 
   constructor(
     private readonly windowMs: number,
@@ -43,6 +44,7 @@ export class EventLoopLagSampler {
     if (this.timer) return;
     this.histogram.reset();
     this.histogram.enable();
+    this.lastTickAt = Date.now();
     this.timer = setInterval(() => this.tick(), LAG_TICK_MS);
     this.timer.unref();
   }
@@ -64,7 +66,14 @@ export class EventLoopLagSampler {
 
   private tick(): void {
     const now = Date.now();
-    if (this.histogram.count > 0) this.samples.push({ at: now, p99Ms: this.currentP99Ms() });
+    // A stall also makes this tick late, which the histogram may not say: when the tick runs
+    // first after a stall, before the delay timer, the reset() below drops the delay that
+    // timer had not recorded yet (node's histogram forgets its last timestamp on reset).
+    const lateMs = Math.max(0, now - this.lastTickAt - LAG_TICK_MS);
+    this.lastTickAt = now;
+    if (this.histogram.count > 0 || lateMs > 0) {
+      this.samples.push({ at: now, p99Ms: Math.max(this.currentP99Ms(), lateMs) });
+    }
     this.histogram.reset(); // the only reset: this tick's figure is kept above
     const cutoff = now - this.windowMs;
     while (this.samples.length > 0 && this.samples[0].at < cutoff) this.samples.shift();
