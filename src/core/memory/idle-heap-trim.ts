@@ -59,7 +59,8 @@ export interface IdleHeapTrimOptions {
  * been quiet for a check interval: V8 keeps its young generation at the size the busiest
  * moment needed (~30 MB here) and rarely shrinks it on its own while timers keep running, so
  * an idle VX11 held ~147 MB of RSS after boot and ~110 MB after such a trim (bench/README.md).
- * One trim per quiet spell, and only when enough is held to be worth a full GC (~50–90 ms).
+ * One trim per quiet spell, and only when enough is held to be worth a full GC (~0.1 s here).
+ * The check timer never holds the process open.
  */
 export class IdleHeapTrim {
   private timer: NodeJS.Timeout | undefined;
@@ -75,11 +76,6 @@ export class IdleHeapTrim {
     this.last = performance.eventLoopUtilization();
     this.timer = setInterval(() => void this.tick(), this.options.everyMs ?? CHECK_EVERY_MS);
     this.timer.unref();
-  }
-
-  stop(): void {
-    clearInterval(this.timer);
-    this.timer = undefined;
   }
 
   private async tick(): Promise<void> {
