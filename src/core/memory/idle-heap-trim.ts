@@ -45,8 +45,6 @@ export function reduceHeap(): Promise<void> {
 }
 
 export interface IdleHeapTrimOptions {
-  everyMs?: number;
-  quietElu?: number;
   minSlackBytes?: number;
   slack?: () => number;
   trim?: () => Promise<void>;
@@ -74,7 +72,7 @@ export class IdleHeapTrim {
   start(): void {
     if (this.timer) return;
     this.last = performance.eventLoopUtilization();
-    this.timer = setInterval(() => void this.tick(), this.options.everyMs ?? CHECK_EVERY_MS);
+    this.timer = setInterval(() => void this.tick(), CHECK_EVERY_MS);
     this.timer.unref();
   }
 
@@ -87,7 +85,7 @@ export class IdleHeapTrim {
 
   /** One look, given the event-loop utilisation since the last: resolves true if it trimmed. */
   async check(elu: number): Promise<boolean> {
-    if (elu >= (this.options.quietElu ?? QUIET_ELU)) {
+    if (elu >= QUIET_ELU) {
       this.armed = true;
       return false;
     }
