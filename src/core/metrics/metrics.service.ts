@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { EVENT_LOOP_DELAY_RESOLUTION_MS } from './event-loop-delay';
 
 const PREFIX = 'vx11_';
 
@@ -24,7 +25,11 @@ export class MetricsService {
   readonly httpDuration: Histogram<'method' | 'route' | 'status_code'>;
 
   constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: PREFIX });
+    collectDefaultMetrics({
+      register: this.registry,
+      prefix: PREFIX,
+      eventLoopMonitoringPrecision: EVENT_LOOP_DELAY_RESOLUTION_MS,
+    });
     for (const name of MISNAMED_DEFAULT_GAUGES) this.registry.removeSingleMetric(PREFIX + name);
     this.httpDuration = new Histogram({
       name: 'vx11_http_request_duration_seconds',

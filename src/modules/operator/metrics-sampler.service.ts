@@ -1,9 +1,9 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../core/config/app-config';
 import { nativeDb } from '../../core/database/native-db';
+import { eventLoopDelayMonitor } from '../../core/metrics/event-loop-delay';
 import { RedisService } from '../../core/queue/redis.service';
 import { ModuleRegistry } from '../../core/registry/module-registry.service';
 import { guarded } from '../../core/util/guarded';
@@ -23,7 +23,7 @@ const round = (n: number) => Math.round(n * 100) / 100;
 export class MetricsSampler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('MetricsSampler');
   private timer: NodeJS.Timeout | undefined;
-  private readonly lag = monitorEventLoopDelay({ resolution: 20 });
+  private readonly lag = eventLoopDelayMonitor();
 
   constructor(
     private readonly config: AppConfig,

@@ -1,4 +1,4 @@
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { eventLoopDelayMonitor } from '../../core/metrics/event-loop-delay';
 
 /** What the sampler needs of node's event-loop delay histogram (nanoseconds). */
 export interface DelayHistogram {
@@ -33,7 +33,7 @@ export class EventLoopLagSampler {
 
   constructor(
     private readonly windowMs: number,
-    private readonly histogram: DelayHistogram = monitorEventLoopDelay({ resolution: 20 }),
+    private readonly histogram: DelayHistogram = eventLoopDelayMonitor(),
   ) {}
 
   get running(): boolean {
