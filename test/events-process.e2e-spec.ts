@@ -56,8 +56,8 @@ describe('the built process with live feeds', () => {
 
     const exit = await app.stop(15000);
     expect(exit).toEqual({ code: 0, signal: null });
-    expect(socket.closed?.code).toBe(1001);
-    expect(stream.ended).toBe(true);
+    expect((await socket.whenClosed()).code).toBe(1001);
+    await stream.whenEnded();
     const logs = app.stdout() + app.stderr();
     expect(logs).toContain('/operator/api/events'); // the requests were logged…
     for (const secret of [TOKEN, minted.token, 'refused-token-value-12345']) {

@@ -12,20 +12,42 @@ export async function listenOnce(app: NestFastifyApplication): Promise<number> {
 
 type Frame = Record<string, unknown>;
 
+/** Lets a client's waits resume as soon as something arrives, instead of polling. */
+class Wakeups {
+  private waiters: Array<() => void> = [];
+
+  /** Resolves at the next `wake()`, or after `ms` at the latest. */
+  next(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.waiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    waiters.forEach((w) => w());
+  }
+}
+
 /** A WebSocket test client that keeps every frame and lets a test wait for one. */
 export class FeedSocket {
   readonly frames: Frame[] = [];
-  private waiters: Array<() => void> = [];
+  private readonly wakeups = new Wakeups();
   closed: { code: number; reason: string } | undefined;
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data) => {
       this.frames.push(JSON.parse(String(data)) as Frame);
-      this.wake();
+      this.wakeups.wake();
     });
     ws.on('close', (code, reason) => {
       this.closed = { code, reason: String(reason) };
-      this.wake();
+      this.wakeups.wake();
     });
   }
 
@@ -73,14 +95,22 @@ export class FeedSocket {
         throw new Error(
           `no matching frame within ${timeoutMs} ms; got ${JSON.stringify(this.frames).slice(0, 2000)}`,
         );
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
+      await this.wakeups.next(left);
     }
+  }
+
+  /**
+   * The close code and reason once the socket has closed: the close event can come after the
+   * server process has exited, since it waits for the TCP close after the close frame.
+   */
+  async whenClosed(timeoutMs = 5000): Promise<{ code: number; reason: string }> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.closed) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`socket still open after ${timeoutMs} ms`);
+      await this.wakeups.next(left);
+    }
+    return this.closed;
   }
 
   /** Every event delivered so far, in order. */
@@ -101,12 +131,6 @@ export class FeedSocket {
       this.ws.close();
     });
   }
-
-  private wake(): void {
-    const waiters = this.waiters;
-    this.waiters = [];
-    waiters.forEach((w) => w());
-  }
 }
 
 export interface SseMessage {
@@ -119,7 +143,7 @@ export class FeedStream {
   readonly messages: SseMessage[] = [];
   readonly comments: string[] = [];
   private buffer = '';
-  private waiters: Array<() => void> = [];
+  private readonly wakeups = new Wakeups();
   ended = false;
 
   private constructor(
@@ -155,7 +179,7 @@ export class FeedStream {
         res.on('data', (chunk: string) => stream.feed(chunk));
         res.on('end', () => {
           stream.ended = true;
-          stream.wake();
+          stream.wakeups.wake();
         });
         res.on('error', () => undefined);
         resolve(stream);
@@ -180,13 +204,17 @@ export class FeedStream {
           `no matching SSE event (ended=${this.ended}); got ${JSON.stringify(this.events()).slice(0, 2000)}`,
         );
       }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
+      await this.wakeups.next(left);
+    }
+  }
+
+  /** Resolves once the server has ended the response. */
+  async whenEnded(timeoutMs = 5000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.ended) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`SSE response still open after ${timeoutMs} ms`);
+      await this.wakeups.next(left);
     }
   }
 
@@ -209,12 +237,6 @@ export class FeedStream {
       }
       if (data.length > 0) this.messages.push({ ...message, data: data.join('\n') });
     }
-    this.wake();
-  }
-
-  private wake(): void {
-    const waiters = this.waiters;
-    this.waiters = [];
-    waiters.forEach((w) => w());
+    this.wakeups.wake();
   }
 }
