@@ -27,6 +27,16 @@ class Wakeups {
     });
   }
 
+  /** Resolves once `done()` holds, waking at each arrival; throws `what` after `timeoutMs`. */
+  async until(done: () => boolean, timeoutMs: number, what: string): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!done()) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`${what} after ${timeoutMs} ms`);
+      await this.next(left);
+    }
+  }
+
   wake(): void {
     const waiters = this.waiters;
     this.waiters = [];
@@ -104,13 +114,8 @@ export class FeedSocket {
    * server process has exited, since it waits for the TCP close after the close frame.
    */
   async whenClosed(timeoutMs = 5000): Promise<{ code: number; reason: string }> {
-    const deadline = Date.now() + timeoutMs;
-    while (!this.closed) {
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`socket still open after ${timeoutMs} ms`);
-      await this.wakeups.next(left);
-    }
-    return this.closed;
+    await this.wakeups.until(() => this.closed !== undefined, timeoutMs, 'socket still open');
+    return this.closed!;
   }
 
   /** Every event delivered so far, in order. */
@@ -209,13 +214,8 @@ export class FeedStream {
   }
 
   /** Resolves once the server has ended the response. */
-  async whenEnded(timeoutMs = 5000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!this.ended) {
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`SSE response still open after ${timeoutMs} ms`);
-      await this.wakeups.next(left);
-    }
+  whenEnded(timeoutMs = 5000): Promise<void> {
+    return this.wakeups.until(() => this.ended, timeoutMs, 'SSE response still open');
   }
 
   close(): void {
