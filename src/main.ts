@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import './core/memory/defer-icu'; // first: it loads @nestjs/common itself
 import { Logger } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from './app.factory';
