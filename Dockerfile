@@ -102,4 +102,4 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD ["node", "-e", "const r=require('http').get({host:'127.0.0.1',port:Number(process.env.VX11_PORT)||8000,path:'/health',timeout:4000},(s)=>process.exit(s.statusCode===200?0:1));r.on('timeout',()=>r.destroy(new Error('timeout')));r.on('error',()=>process.exit(1))"]
 
-CMD ["node", "dist/src/main.js"]
+CMD ["node", "--v8-pool-size=0", "dist/src/main.js"]

@@ -40,6 +40,7 @@ const {
   stopAndReport,
 } = require('./support/child-server');
 const { percentile, round, ms, sleep } = require('./support/measure');
+const { vx11NodeArgs } = require('./support/rounds');
 
 /** Set by SIGINT/SIGTERM: stop measuring and clean up. */
 let interrupted = false;
@@ -282,7 +283,7 @@ async function main() {
         ` state polled every ~${POLL_INTERVAL_MS} ms (node ${process.version}, data in ${tmp})`,
     );
     // If this rejects, whatever it spawned is stopped below by stopLeftovers().
-    server = await startServer('vx11', [MAIN], vx11Env);
+    server = await startServer('vx11', [...vx11NodeArgs('power'), MAIN], vx11Env);
     say(`VX11 on http://${HOST}:${server.port}`);
     const call = makeClient(server.port, token);
     await waitForDependencies(call);

@@ -6,6 +6,7 @@ const { connect } = require('node:net');
 const { join, resolve } = require('node:path');
 const { buildIfStale } = require('./build-stamp');
 const { ensureDeps, run, root } = require('./ensure-deps');
+const { NODE_FLAGS } = require('./node-flags');
 
 function redisAnswers(redisUrl) {
   return new Promise((done) => {
@@ -88,7 +89,7 @@ async function main() {
     );
   }
 
-  const child = spawn(process.execPath, [join(root, 'dist', 'src', 'main.js')], {
+  const child = spawn(process.execPath, [...NODE_FLAGS, join(root, 'dist', 'src', 'main.js')], {
     cwd: root,
     stdio: 'inherit',
   });

@@ -15,6 +15,7 @@ const { readFileSync } = require('node:fs');
 const { loadavg } = require('node:os');
 const { say } = require('./child-server');
 const { round, sleep } = require('./measure');
+const { NODE_FLAGS } = require('../../scripts/node-flags');
 
 function envNumber(name, fallback, min) {
   const raw = process.env[name];
@@ -122,11 +123,18 @@ const PAGE_SIZE = 4096;
 
 const mb = (bytes) => round(bytes / (1024 * 1024), 1);
 
-/** node arguments for VX11: --cpu-prof into BENCH_PROFILE when it is set. */
+/**
+ * node arguments for VX11: the flags it is deployed with (scripts/node-flags.js), or
+ * BENCH_NODE_FLAGS instead when it is set (space-separated; empty for none: to measure a flag),
+ * and --cpu-prof into BENCH_PROFILE when that is set.
+ */
 function vx11NodeArgs(name) {
+  const override = process.env.BENCH_NODE_FLAGS;
+  const flags = override === undefined ? NODE_FLAGS : override.split(/\s+/).filter(Boolean);
   const dir = process.env.BENCH_PROFILE;
-  if (!dir) return [];
+  if (!dir) return [...flags];
   return [
+    ...flags,
     '--cpu-prof',
     `--cpu-prof-dir=${dir}`,
     `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`,

@@ -6,6 +6,10 @@ import { join, resolve } from 'node:path';
 /** The project root and the built entrypoint the process tests run. */
 export const PROJECT_DIR = resolve(__dirname, '..', '..');
 export const MAIN_JS = join(PROJECT_DIR, 'dist', 'src', 'main.js');
+/** The node options VX11 is deployed with (plain Node in scripts/: required, not imported). */
+export const { NODE_FLAGS } = require('../../scripts/node-flags') as {
+  NODE_FLAGS: readonly string[];
+};
 
 /** Fails with instructions when the app has not been built. */
 export function assertBuilt(): void {
@@ -62,10 +66,10 @@ export function childEnv(dir: string, overrides: Record<string, string> = {}): N
 
 const LISTENING = /"msg":"VX11 listening on http:\/\/[^"]+","port":(\d+)/;
 
-/** Starts `node dist/src/main.js` with exactly `env`. */
+/** Starts `node dist/src/main.js` as deployed (NODE_FLAGS) with exactly `env`. */
 export function spawnApp(env: NodeJS.ProcessEnv): ChildApp {
   assertBuilt();
-  const child = spawn(process.execPath, [MAIN_JS], {
+  const child = spawn(process.execPath, [...NODE_FLAGS, MAIN_JS], {
     cwd: PROJECT_DIR,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { IncomingMessage, Server, ServerResponse, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { RawData, WebSocket, WebSocketServer } from 'ws';
+import type { RawData, WebSocket, WebSocketServer } from 'ws';
 import { AuthService } from '../../../core/auth/auth.service';
 import { queryToken } from '../../../core/auth/feed-route.decorator';
 import { AppConfig } from '../../../core/config/app-config';
@@ -52,14 +52,8 @@ export class WsFeedServer
   implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown
 {
   private readonly logger = new Logger('WsFeed');
-  private readonly wss = new WebSocketServer({
-    noServer: true,
-    clientTracking: false,
-    maxPayload: MAX_CLIENT_FRAME_BYTES, // bigger frames: ws closes the socket (1009)
-    perMessageDeflate: false,
-    // parseClientMessage checks UTF-8 itself and answers an error frame, where ws would close
-    skipUTF8Validation: true,
-  });
+  /** Made on the first upgrade taken: an idle VX11 without subscribers never loads ws. */
+  private wss: WebSocketServer | undefined;
   private readonly clients = new Set<WsSubscriber>();
   private server: Server | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
@@ -105,7 +99,7 @@ export class WsFeedServer
 
   onApplicationShutdown(): void {
     this.server?.off('upgrade', this.onUpgrade);
-    this.wss.close();
+    this.wss?.close();
   }
 
   /** Whatever fails while taking an upgrade costs that one socket, never the process. */
@@ -134,7 +128,7 @@ export class WsFeedServer
       refuse(socket, err, req);
       return;
     }
-    this.wss.handleUpgrade(
+    this.socketServer().handleUpgrade(
       req,
       socket,
       head,
@@ -143,6 +137,21 @@ export class WsFeedServer
         onError: (_err, ws) => ws.terminate(),
       }),
     );
+  }
+
+  private socketServer(): WebSocketServer {
+    if (!this.wss) {
+      const { WebSocketServer: Wss } = require('ws') as typeof import('ws');
+      this.wss = new Wss({
+        noServer: true,
+        clientTracking: false,
+        maxPayload: MAX_CLIENT_FRAME_BYTES, // bigger frames: ws closes the socket (1009)
+        perMessageDeflate: false,
+        // parseClientMessage checks UTF-8 itself and answers an error frame, where ws would close
+        skipUTF8Validation: true,
+      });
+    }
+    return this.wss;
   }
 
   private serveAsHttp(req: IncomingMessage, socket: Duplex): void {

@@ -1,4 +1,4 @@
-import { WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import { EventFilter } from '../event-filter';
 import type { FeedBatch } from './feed-batch';
 import type { FeedSubscriber } from './feed-hub';
@@ -48,7 +48,7 @@ export class WsSubscriber implements FeedSubscriber {
   }
 
   ping(): void {
-    if (this.socket.readyState === WebSocket.OPEN) this.socket.ping();
+    if (this.socket.readyState === this.socket.OPEN) this.socket.ping();
   }
 
   /**
@@ -56,7 +56,7 @@ export class WsSubscriber implements FeedSubscriber {
    * client is cut off instead of holding memory (and everyone else) hostage.
    */
   private send(frame: string | Buffer): void {
-    if (this.socket.readyState !== WebSocket.OPEN) return;
+    if (this.socket.readyState !== this.socket.OPEN) return;
     if (this.socket.bufferedAmount > this.maxBufferedBytes) {
       this.drop('slow');
       return;
@@ -75,12 +75,12 @@ export class WsSubscriber implements FeedSubscriber {
   }
 
   close(): void {
-    if (this.socket.readyState === WebSocket.OPEN) this.socket.close(1001, 'server shutting down');
+    if (this.socket.readyState === this.socket.OPEN) this.socket.close(1001, 'server shutting down');
   }
 
   /** Calls back once the socket has closed (at once if it already has). */
   onGone(callback: () => void): void {
-    if (this.socket.readyState === WebSocket.CLOSED) callback();
+    if (this.socket.readyState === this.socket.CLOSED) callback();
     else this.socket.once('close', callback);
   }
 

@@ -1,0 +1,73 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { assertBuilt, childEnv, NODE_FLAGS, PROJECT_DIR } from './support/child-app';
+
+const LISTENING = /"msg":"VX11 listening on http:\/\/[^"]+","port":(\d+)/;
+
+/** The node options of a running process, from its command line. */
+function nodeOptionsOf(pid: number): string[] {
+  const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+  return argv.slice(1).filter((arg) => arg.startsWith('--'));
+}
+
+describe('VX11 runs with the node flags of scripts/node-flags.js, however it is started', () => {
+  it('has flags to give', () => {
+    expect(NODE_FLAGS.length).toBeGreaterThan(0);
+    for (const flag of NODE_FLAGS) expect(flag).toMatch(/^--[a-z0-9-]+(=\S+)?$/);
+  });
+
+  it("npm start's server process carries them and serves", async () => {
+    assertBuilt();
+    const dir = mkdtempSync(join(tmpdir(), 'vx11-flags-'));
+    const env = childEnv(dir, { VX11_AUTH_MODE: 'off' });
+    const start = spawn(process.execPath, [join(PROJECT_DIR, 'scripts', 'start.js')], {
+      cwd: PROJECT_DIR,
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    const exited = new Promise<number | null>((resolve) => start.once('exit', resolve));
+    try {
+      const port = await new Promise<number>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no listening line:\n${stderr}`)), 60_000);
+        start.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+          stderr += chunk;
+          const match = LISTENING.exec(stderr);
+          if (match) {
+            clearTimeout(timer);
+            resolve(Number(match[1]));
+          }
+        });
+        void exited.then(() => reject(new Error(`npm start exited:\n${stderr}`)));
+      });
+      const { pid } = JSON.parse(readFileSync(join(dir, 'data', 'vx11.pid'), 'utf8')) as {
+        pid: number;
+      };
+      expect(pid).not.toBe(start.pid); // start.js runs the server as its child
+      expect(nodeOptionsOf(pid)).toEqual([...NODE_FLAGS]);
+      const health = await fetch(`http://127.0.0.1:${port}/health`);
+      expect(health.status).toBe(200);
+    } finally {
+      start.kill('SIGTERM'); // forwarded to the server
+      const code = await exited;
+      rmSync(dir, { recursive: true, force: true });
+      expect(code).toBe(0);
+    }
+  });
+
+  it("package.json's start:prod and the Dockerfile's node command spell out the same flags", () => {
+    const pkg = JSON.parse(readFileSync(join(PROJECT_DIR, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    expect(pkg.scripts['start:prod']).toBe(`node ${NODE_FLAGS.join(' ')} dist/src/main.js`);
+
+    const dockerfile = readFileSync(join(PROJECT_DIR, 'Dockerfile'), 'utf8');
+    const nodeCmd = JSON.stringify(['node', ...NODE_FLAGS, 'dist/src/main.js']).replace(
+      /","/g,
+      '", "',
+    );
+    expect(dockerfile).toContain(`CMD ${nodeCmd}`);
+  });
+});
