@@ -202,7 +202,11 @@ async function assemble(noBuild, outDir, work) {
     output: join(work, 'vx11.blob'),
     disableExperimentalSEAWarning: true,
     useSnapshot: false,
-    useCodeCache: false,
+    // V8's code cache of the bundle: without it, compiling the one 6 MB script at each start
+    // peaked at ~43 MB of parser memory that malloc never gave back (idle RSS 149 → 107 MB on a
+    // restart, bench/README.md item 27). The price: a native import() in the bundle throws;
+    // the four left in dependencies are on paths VX11 never takes.
+    useCodeCache: true,
     assets: { [MANIFEST_ASSET]: manifestFile, ...Object.fromEntries(assets) },
   };
   writeFileSync(join(work, 'sea-config.json'), JSON.stringify(seaConfig, null, 2));
