@@ -53,7 +53,9 @@ RUN npm prune --omit=dev \
 # Same Debian as the builder, so the embedded Node and better-sqlite3's addon match its libc.
 FROM debian:bookworm-slim AS binary
 
+# The node flags of scripts/node-flags.js: a single executable takes them from NODE_OPTIONS.
 ENV NODE_ENV=production \
+    NODE_OPTIONS=--v8-pool-size=0 \
     VX11_HOST=0.0.0.0 \
     VX11_PORT=8000
 

@@ -57,7 +57,7 @@ describe('VX11 runs with the node flags of scripts/node-flags.js, however it is 
     }
   });
 
-  it("package.json's start:prod and the Dockerfile's node command spell out the same flags", () => {
+  it('start:prod, the Dockerfile and the systemd units spell out the same flags', () => {
     const pkg = JSON.parse(readFileSync(join(PROJECT_DIR, 'package.json'), 'utf8')) as {
       scripts: Record<string, string>;
     };
@@ -69,5 +69,16 @@ describe('VX11 runs with the node flags of scripts/node-flags.js, however it is 
       '", "',
     );
     expect(dockerfile).toContain(`CMD ${nodeCmd}`);
+    // the single executable (Node 20's cannot embed flags) reads them from NODE_OPTIONS
+    const binaryStage = dockerfile.slice(dockerfile.indexOf(' AS binary'));
+    expect(binaryStage).toContain(`NODE_OPTIONS=${NODE_FLAGS.join(' ')} `);
+
+    const unit = readFileSync(join(PROJECT_DIR, 'deploy', 'vx11.service'), 'utf8');
+    expect(unit).toContain(`ExecStart=/usr/bin/node ${NODE_FLAGS.join(' ')} dist/src/main.js\n`);
+    const binaryUnit = readFileSync(
+      join(PROJECT_DIR, 'deploy', 'systemd', 'vx11-binary.service'),
+      'utf8',
+    );
+    expect(binaryUnit).toContain(`Environment=NODE_OPTIONS=${NODE_FLAGS.join(' ')}\n`);
   });
 });

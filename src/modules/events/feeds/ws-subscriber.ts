@@ -75,7 +75,8 @@ export class WsSubscriber implements FeedSubscriber {
   }
 
   close(): void {
-    if (this.socket.readyState === this.socket.OPEN) this.socket.close(1001, 'server shutting down');
+    if (this.socket.readyState === this.socket.OPEN)
+      this.socket.close(1001, 'server shutting down');
   }
 
   /** Calls back once the socket has closed (at once if it already has). */
