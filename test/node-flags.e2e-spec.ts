@@ -4,6 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assertBuilt, childEnv, NODE_FLAGS, PROJECT_DIR } from './support/child-app';
 
+// scripts/ is plain Node, so it is required, not imported.
+const { staleReason } = require('../scripts/build-stamp') as {
+  staleReason(): string | null;
+};
+
 const LISTENING = /"msg":"VX11 listening on http:\/\/[^"]+","port":(\d+)/;
 
 /** The node options of a running process, from its command line. */
@@ -20,6 +25,10 @@ describe('VX11 runs with the node flags of scripts/node-flags.js, however it is 
 
   it("npm start's server process carries them and serves", async () => {
     assertBuilt();
+    // a stale dist/ would make npm start rebuild it under the other specs' feet
+    const stale = staleReason();
+    if (stale)
+      throw new Error(`dist/ is stale (${stale}): run \`npm test\` or \`npm start\` first`);
     const dir = mkdtempSync(join(tmpdir(), 'vx11-flags-'));
     const env = childEnv(dir, { VX11_AUTH_MODE: 'off' });
     const start = spawn(process.execPath, [join(PROJECT_DIR, 'scripts', 'start.js')], {
@@ -31,7 +40,8 @@ describe('VX11 runs with the node flags of scripts/node-flags.js, however it is 
     const exited = new Promise<number | null>((resolve) => start.once('exit', resolve));
     try {
       const port = await new Promise<number>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no listening line:\n${stderr}`)), 60_000);
+        const timer = setTimeout(() => reject(new Error(`no listening line:\n${stderr}`)), 20_000);
+        timer.unref();
         start.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
           stderr += chunk;
           const match = LISTENING.exec(stderr);
