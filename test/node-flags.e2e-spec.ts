@@ -1,15 +1,12 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { assertBuilt, childEnv, NODE_FLAGS, PROJECT_DIR } from './support/child-app';
+import { assertBuilt, childEnv, NODE_FLAGS, PROJECT_DIR, spawnNode } from './support/child-app';
 
 // scripts/ is plain Node, so it is required, not imported.
 const { staleReason } = require('../scripts/build-stamp') as {
   staleReason(): string | null;
 };
-
-const LISTENING = /"msg":"VX11 listening on http:\/\/[^"]+","port":(\d+)/;
 
 /** The node options of a running process, from its command line. */
 function nodeOptionsOf(pid: number): string[] {
@@ -30,40 +27,23 @@ describe('VX11 runs with the node flags of scripts/node-flags.js, however it is 
     if (stale)
       throw new Error(`dist/ is stale (${stale}): run \`npm test\` or \`npm start\` first`);
     const dir = mkdtempSync(join(tmpdir(), 'vx11-flags-'));
-    const env = childEnv(dir, { VX11_AUTH_MODE: 'off' });
-    const start = spawn(process.execPath, [join(PROJECT_DIR, 'scripts', 'start.js')], {
-      cwd: PROJECT_DIR,
-      env,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    const exited = new Promise<number | null>((resolve) => start.once('exit', resolve));
+    const start = spawnNode(
+      [join(PROJECT_DIR, 'scripts', 'start.js')],
+      childEnv(dir, { VX11_AUTH_MODE: 'off' }),
+    );
     try {
-      const port = await new Promise<number>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no listening line:\n${stderr}`)), 20_000);
-        timer.unref();
-        start.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
-          stderr += chunk;
-          const match = LISTENING.exec(stderr);
-          if (match) {
-            clearTimeout(timer);
-            resolve(Number(match[1]));
-          }
-        });
-        void exited.then(() => reject(new Error(`npm start exited:\n${stderr}`)));
-      });
+      const port = await start.waitForListening();
       const { pid } = JSON.parse(readFileSync(join(dir, 'data', 'vx11.pid'), 'utf8')) as {
         pid: number;
       };
-      expect(pid).not.toBe(start.pid); // start.js runs the server as its child
+      expect(pid).not.toBe(start.child.pid); // start.js runs the server as its child
       expect(nodeOptionsOf(pid)).toEqual([...NODE_FLAGS]);
       const health = await fetch(`http://127.0.0.1:${port}/health`);
       expect(health.status).toBe(200);
     } finally {
-      start.kill('SIGTERM'); // forwarded to the server
-      const code = await exited;
+      const exit = await start.stop(); // SIGTERM, forwarded to the server
       rmSync(dir, { recursive: true, force: true });
-      expect(code).toBe(0);
+      expect(exit.code).toBe(0);
     }
   });
 

@@ -69,7 +69,12 @@ const LISTENING = /"msg":"VX11 listening on http:\/\/[^"]+","port":(\d+)/;
 /** Starts `node dist/src/main.js` as deployed (NODE_FLAGS) with exactly `env`. */
 export function spawnApp(env: NodeJS.ProcessEnv): ChildApp {
   assertBuilt();
-  const child = spawn(process.execPath, [...NODE_FLAGS, MAIN_JS], {
+  return spawnNode([...NODE_FLAGS, MAIN_JS], env);
+}
+
+/** Starts `node <args>` in the project dir with exactly `env` (e.g. scripts/start.js). */
+export function spawnNode(args: string[], env: NodeJS.ProcessEnv): ChildApp {
+  const child = spawn(process.execPath, args, {
     cwd: PROJECT_DIR,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
