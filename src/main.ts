@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import './core/memory/defer-icu'; // first: it loads @nestjs/common itself
+import './core/memory/defer-unused-modules'; // first: before TypeORM and class-validator load
+import './core/memory/defer-icu'; // next: it loads @nestjs/common itself
 import { Logger } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from './app.factory';
