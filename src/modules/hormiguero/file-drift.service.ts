@@ -8,6 +8,7 @@ import { DataSource, Repository } from 'typeorm';
 import { AppConfig } from '../../core/config/app-config';
 import { PROJECT_ROOT } from '../../core/config/project-root';
 import { nativeDb } from '../../core/database/native-db';
+import { isSea } from '../../core/sea/sea';
 import { FsBaselineEntity } from './fs-baseline.entity';
 
 export type DriftRootKind = 'config' | 'build' | 'watch';
@@ -63,14 +64,6 @@ export interface BaselineRecord {
 
 /** Folders never descended into, wherever they appear. */
 const NEVER = new Set(['node_modules', '.git']);
-
-function isSea(): boolean {
-  try {
-    return (require('node:sea') as { isSea(): boolean }).isSea();
-  } catch {
-    return false;
-  }
-}
 
 const inside = (dir: string, file: string) => file === dir || file.startsWith(dir + sep);
 
