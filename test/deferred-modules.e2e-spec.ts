@@ -12,9 +12,9 @@ const DEFER_JS = join(PROJECT_DIR, 'dist', 'src', 'core', 'memory', 'defer-unuse
  */
 const PROBE = `
 const { types } = require('node:util');
-const { deferModules, DEFERRED_MODULES } = require(${JSON.stringify(DEFER_JS)});
+const { deferModules, DEFERRED_MODULES, resolveDeferred } = require(${JSON.stringify(DEFER_JS)});
 const files = deferModules(DEFERRED_MODULES); // main.ts's import already deferred them: none new
-const deferred = DEFERRED_MODULES.map((m) => require.resolve(m.request, { paths: [require('node:path').dirname(require.resolve(m.by))] }));
+const deferred = DEFERRED_MODULES.map(resolveDeferred);
 const standIns = () => deferred.filter((f) => require.cache[f] && types.isProxy(require.cache[f].exports)).length;
 (async () => {
   const report = { again: files.length, total: deferred.length, atStart: standIns() };
