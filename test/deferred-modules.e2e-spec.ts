@@ -7,8 +7,8 @@ const DEFER_JS = join(PROJECT_DIR, 'dist', 'src', 'core', 'memory', 'defer-unuse
 
 /**
  * Runs in a plain Node process (jest's module registry is not Node's: the stand-ins live in
- * Node's require cache): loads the build's deferral as main.ts does, then TypeORM on SQLite and
- * class-validator, and reports which deferred modules are still stand-ins at each step.
+ * Node's require cache): loads the build's deferral as main.ts does, then TypeORM on SQLite,
+ * class-validator and Fastify, and reports which deferred modules are still stand-ins at each step.
  */
 const PROBE = `
 const { types } = require('node:util');
@@ -27,16 +27,25 @@ const standIns = () => deferred.filter((f) => require.cache[f] && types.isProxy(
   class Body { constructor(text) { this.text = text; } }
   IsString()(Body.prototype, 'text');
   report.errors = (await validate(new Body(7))).map((e) => Object.keys(e.constraints));
+  const app = require('fastify')();
+  app.get('/plain', async () => ({ ok: true }));
+  await app.ready();
+  report.plain = (await app.inject('/plain')).body;
   report.afterUse = standIns();
   report.phone = isPhoneNumber('+14155552671'); // class-validator's first real use of libphonenumber-js
   report.mysql = require('typeorm/driver/mysql/MysqlDriver').MysqlDriver.name;
+  const typed = require('fastify')(); // a response schema: Fastify compiles its serializer
+  const schema = { response: { 200: { type: 'object', properties: { n: { type: 'integer' } } } } };
+  typed.get('/typed', { schema }, async () => ({ n: '7', extra: true }));
+  await typed.ready();
+  report.typed = (await typed.inject('/typed')).body;
   report.atEnd = standIns();
   console.log(JSON.stringify(report));
 })().catch((err) => { console.error(err); process.exit(1); });
 `;
 
 describe('dependency modules an idle VX11 never runs are loaded on first use (core/memory)', () => {
-  it('TypeORM on SQLite and class-validator work without them; using one loads it for real', async () => {
+  it('TypeORM on SQLite, class-validator and Fastify work without them; using one loads it', async () => {
     assertBuilt();
     const { stdout } = await promisify(execFile)(process.execPath, ['-r', DEFER_JS, '-e', PROBE], {
       cwd: PROJECT_DIR,
@@ -48,9 +57,11 @@ describe('dependency modules an idle VX11 never runs are loaded on first use (co
     expect(report.atStart).toBe(report.total);
     expect(report.sqlite).toEqual([{ answer: 42 }]);
     expect(report.errors).toEqual([['isString']]);
+    expect(report.plain).toBe('{"ok":true}');
     expect(report.afterUse).toBe(report.total); // none of them was needed for that
     expect(report.phone).toBe(true);
     expect(report.mysql).toBe('MysqlDriver');
-    expect(report.atEnd).toBe((report.total as number) - 2); // the two used are real now
+    expect(report.typed).toBe('{"n":7}');
+    expect(report.atEnd).toBe((report.total as number) - 3); // the three used are real now
   });
 });

@@ -7,6 +7,16 @@ describe('defer-unused-modules', () => {
     expect(missing).toEqual([]);
   });
 
+  it('says which of them export a function (a stand-in for one must be callable)', () => {
+    for (const entry of DEFERRED_MODULES) {
+      const real: unknown = require(resolveDeferred(entry) as string);
+      expect({ ...entry, exports: typeof real }).toEqual({
+        ...entry,
+        exports: entry.exports ?? 'object',
+      });
+    }
+  });
+
   it('a module nobody installed is skipped, not an error', () => {
     expect(resolveDeferred({ by: 'typeorm', request: 'typeorm/driver/nowhere/NoDriver' })).toBe(
       undefined,
@@ -55,6 +65,29 @@ describe('defer-unused-modules', () => {
       for (const key of Object.keys(standIn)) copy[key] = standIn[key];
       expect(copy).toEqual({ Driver, version: 3, fixed: 'kept' });
       expect(Object.getPrototypeOf(standIn)).toBe(Object.prototype);
+    });
+
+    it('stands for a function: called, constructed and extended like the real one', () => {
+      let loaded = 0;
+      function makeDriver(this: unknown, name: string) {
+        return { name, called: this === undefined ? 'plain' : 'as method' };
+      }
+      const fn = deferredExports(() => {
+        loaded += 1;
+        return makeDriver;
+      }, 'function') as typeof makeDriver;
+      expect(typeof fn).toBe('function');
+      expect(loaded).toBe(0);
+      expect(fn.call(undefined, 'a')).toEqual({ name: 'a', called: 'plain' });
+      expect(loaded).toBe(1);
+
+      const Ctor = deferredExports(() => Driver, 'function') as typeof Driver;
+      expect(new Ctor('pg')).toBeInstanceOf(Driver);
+      class Sub extends Ctor {}
+      const sub = new Sub('x');
+      expect(sub).toBeInstanceOf(Sub);
+      expect(sub).toBeInstanceOf(Driver);
+      expect(sub.name).toBe('x');
     });
 
     it('a load that throws throws at the use, and the next use tries again', () => {

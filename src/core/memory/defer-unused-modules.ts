@@ -3,13 +3,15 @@ import { dirname } from 'node:path';
 import { isSea } from '../sea/sea';
 
 /**
- * Keeps an idle VX11 from holding dependency code it never runs: ~3.5 MB of idle RSS
+ * Keeps an idle VX11 from holding dependency code it never runs: ~6 MB of idle RSS
  * (bench/README.md item 28). Each of these modules is required by a module VX11 does use, at
  * load time, but only called for something VX11 never does:
  * - TypeORM's DriverFactory requires the driver of every database it supports; VX11 only ever
  *   builds the better-sqlite3 one.
  * - class-validator's index loads `@IsPhoneNumber`, and with it libphonenumber-js's metadata;
  *   no VX11 body has a phone number.
+ * - Fastify loads fast-json-stringify to compile the serializer of a route with a response
+ *   schema; Nest gives its routes none (Fastify's error serializer is prebuilt).
  * Until something touches one of them, its `require()` returns a stand-in whose first use loads
  * the real module and acts on it, so a path VX11 did not foresee still works (it just pays the
  * memory then). main.ts imports this module before anything loads TypeORM or class-validator:
@@ -18,10 +20,14 @@ import { isSea } from '../sea/sea';
  * and the same stand-ins in its bundle measured no difference.
  */
 
-/** A module to defer: `request`, as resolved from the package that requires it (`by`). */
+/**
+ * A module to defer: `request`, as resolved from the package that requires it (`by`);
+ * `exports: 'function'` when the module exports a function (its stand-in must be callable).
+ */
 export interface DeferredModule {
   by: string;
   request: string;
+  exports?: 'object' | 'function';
 }
 
 const TYPEORM_DRIVERS_NOT_USED = [
@@ -45,7 +51,12 @@ const TYPEORM_DRIVERS_NOT_USED = [
 ];
 
 export const DEFERRED_MODULES: readonly DeferredModule[] = [
-  { by: 'class-validator', request: 'libphonenumber-js/max' },
+  { by: 'class-validator', request: 'libphonenumber-js/max', exports: 'function' },
+  {
+    by: '@fastify/fast-json-stringify-compiler',
+    request: 'fast-json-stringify',
+    exports: 'function',
+  },
   ...TYPEORM_DRIVERS_NOT_USED.map((driver) => ({
     by: 'typeorm',
     request: `typeorm/driver/${driver}`,
@@ -54,28 +65,35 @@ export const DEFERRED_MODULES: readonly DeferredModule[] = [
 
 /**
  * The stand-in for a module's exports: every operation on it (reading, writing, listing,
- * `in`) loads the real exports once and is done on them.
+ * `in`, and calling or `new` when it stands for a function) loads the real exports once and is
+ * done on them.
  */
-export function deferredExports(load: () => object): object {
+export function deferredExports(
+  load: () => object,
+  exports: DeferredModule['exports'] = 'object',
+): object {
   let real: object | undefined;
   const target = () => (real ??= load());
-  return new Proxy(
-    {},
-    {
-      get: (_, key) => Reflect.get(target(), key),
-      set: (_, key, value) => Reflect.set(target(), key, value),
-      has: (_, key) => Reflect.has(target(), key),
-      deleteProperty: (_, key) => Reflect.deleteProperty(target(), key),
-      defineProperty: (_, key, descriptor) => Reflect.defineProperty(target(), key, descriptor),
-      ownKeys: () => Reflect.ownKeys(target()),
-      getPrototypeOf: () => Reflect.getPrototypeOf(target()),
-      getOwnPropertyDescriptor: (_, key) => {
-        const descriptor = Reflect.getOwnPropertyDescriptor(target(), key);
-        // A proxy may not report a property its (empty) target lacks as non-configurable.
-        return descriptor && { ...descriptor, configurable: true };
-      },
+  // A bound function: callable and constructible, with no own `prototype` to keep consistent.
+  const shape = exports === 'function' ? function () {}.bind(null) : {};
+  return new Proxy(shape as object, {
+    apply: (_, self, args: unknown[]) =>
+      Reflect.apply(target() as (...args: unknown[]) => unknown, self, args),
+    construct: (_, args: unknown[], newTarget: new (...args: unknown[]) => object) =>
+      Reflect.construct(target() as new (...args: unknown[]) => object, args, newTarget),
+    get: (_, key) => Reflect.get(target(), key),
+    set: (_, key, value) => Reflect.set(target(), key, value),
+    has: (_, key) => Reflect.has(target(), key),
+    deleteProperty: (_, key) => Reflect.deleteProperty(target(), key),
+    defineProperty: (_, key, descriptor) => Reflect.defineProperty(target(), key, descriptor),
+    ownKeys: () => Reflect.ownKeys(target()),
+    getPrototypeOf: () => Reflect.getPrototypeOf(target()),
+    getOwnPropertyDescriptor: (_, key) => {
+      const descriptor = Reflect.getOwnPropertyDescriptor(target(), key);
+      // A proxy may not report a property its target lacks as non-configurable.
+      return descriptor && { ...descriptor, configurable: true };
     },
-  );
+  });
 }
 
 /** The file `request` resolves to from package `by`, or undefined if either is not installed. */
@@ -102,7 +120,7 @@ export function deferModules(modules: readonly DeferredModule[]): string[] {
     standIn.exports = deferredExports(() => {
       if (require.cache[file] === standIn) delete require.cache[file];
       return require(file) as object;
-    });
+    }, entry.exports);
     require.cache[file] = standIn;
     deferred.push(file);
   }
