@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { isSea } from '../sea/sea';
 
 /**
- * Keeps an idle VX11 from holding dependency code it never runs: ~6 MB of idle RSS
+ * Keeps an idle VX11 from holding dependency code it never runs: ~5 MB of idle RSS
  * (bench/README.md item 28). Each of these modules is required by a module VX11 does use, at
  * load time, but only called for something VX11 never does:
  * - TypeORM's DriverFactory requires the driver of every database it supports; VX11 only ever
