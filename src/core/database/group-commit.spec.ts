@@ -78,43 +78,37 @@ describe('GroupCommit', () => {
     expect(visible('theirs')).toBe(false);
   });
 
-  it('commits at once when writes come one at a time, and batches again under load', async () => {
-    await commits.run(insert('lone')); // deferred, found alone: the next writes go at once
+  it('commits at the end of the turn, with the writes queued by its later callbacks', async () => {
+    await commits.run(insert('lone')); // a write that found no company does not change that
     let ranBeforeReturn = false;
-    const next = commits.run(() => {
-      insert('next')();
+    const first = commits.run(() => {
+      insert('first')();
       ranBeforeReturn = true;
     });
-    expect(ranBeforeReturn).toBe(true);
-    await next;
-    for (let i = 0; i < 63; i += 1) await commits.run(insert(`one-${i}`));
-    // the immediate run is used up: concurrent writes share a transaction again
-    const inBatch: boolean[] = [];
-    await Promise.all(
-      ['x', 'y'].map((id) =>
-        commits.run(() => {
-          insert(id)();
-          inBatch.push(!visible('x'));
-        }),
-      ),
-    );
-    expect(inBatch).toEqual([true, true]);
-  });
-
-  it('commits a later() write with the next run(), or on its own at the next turn', async () => {
-    await commits.run(insert('lone')); // immediate from now on
-    const riding = commits.later(insert('usage'));
-    let sameTransaction = false;
-    await commits.run(() => {
-      insert('answer')();
-      sameTransaction = db.inTransaction && !visible('usage');
+    expect(ranBeforeReturn).toBe(false); // not on the caller's stack: the turn may bring more
+    // a write queued by a later microtask of the same turn joins the same transaction
+    let sameTransaction: boolean[] = [];
+    const joined = await new Promise<Promise<void>[]>((resolve) => {
+      queueMicrotask(() =>
+        resolve([
+          commits.run(() => {
+            insert('second')();
+            sameTransaction.push(db.inTransaction && !visible('first'));
+          }),
+        ]),
+      );
     });
-    await riding;
-    expect(sameTransaction).toBe(true);
-    expect(visible('usage')).toBe(true);
+    await Promise.all([first, ...joined]);
+    expect(sameTransaction).toEqual([true]);
+    expect(['first', 'second'].map(visible)).toEqual([true, true]);
 
-    await commits.later(insert('alone')); // nobody else writes: it still commits
-    expect(visible('alone')).toBe(true);
+    // a write queued once the batch committed goes in the next one
+    sameTransaction = [];
+    await commits.run(() => {
+      insert('third')();
+      sameTransaction.push(visible('second'));
+    });
+    expect(sameTransaction).toEqual([true]);
   });
 
   it('rejects writes once the database is closed', async () => {

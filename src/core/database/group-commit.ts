@@ -10,29 +10,22 @@ interface Pending {
 
 /** Retry delay while another transaction is open on the shared connection. */
 const BUSY_RETRY_MS = 1;
-/**
- * After a deferred commit that found no other write to take along, this many writes commit at
- * once instead: with one writer at a time, waiting for the next turn of the loop only adds
- * latency. Then deferring is tried again, and kept while commits do batch.
- */
-const IMMEDIATE_AFTER_LONE_BATCH = 64;
 
 const shared = new WeakMap<Database.Database, GroupCommit>();
 
 /**
  * Group commit for small writes that each must be committed before their caller goes on (chat
  * messages, provider usage): the writes queued during one turn of the event loop share one
- * transaction. Each write runs in its own savepoint, so one that throws is rolled back and
- * refused alone while the rest commit. Under low concurrency writes commit at once
- * (IMMEDIATE_AFTER_LONE_BATCH). Durability is the connection's (WAL, synchronous=NORMAL): a
- * caller is answered after COMMIT.
+ * transaction, committed once that turn's I/O callbacks have run (setImmediate). Each write runs
+ * in its own savepoint, so one that throws is rolled back and refused alone while the rest
+ * commit. Durability is the connection's (WAL, synchronous=NORMAL): a caller is answered after
+ * COMMIT. Always waiting for the turn's end costs a lone writer only the hop to the check phase
+ * and lets 32 concurrent chats share one commit in ~18 writes instead of ~2 (bench/README.md,
+ * item 29).
  */
 export class GroupCommit {
   private queue: Pending[] = [];
   private scheduled = false;
-  private immediateLeft = 0;
-  /** Writes queued by run(), whose callers wait for the commit. */
-  private waiting = 0;
   private readonly single: Database.Transaction<(write: () => void) => void>;
   private readonly batch: Database.Transaction<(batch: Pending[]) => Array<Error | undefined>>;
 
@@ -62,25 +55,8 @@ export class GroupCommit {
     return commit;
   }
 
-  /** Runs `write` (synchronous statements) in the next group commit; resolves once committed. */
+  /** Runs `write` (synchronous statements) in the turn's group commit; resolves once committed. */
   run(write: () => void): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.queue.push({ write, resolve, reject });
-      this.waiting += 1;
-      if (this.immediateLeft > 0 && this.waiting === 1) {
-        this.immediateLeft -= 1;
-        this.commit(); // with any write queued by later()
-      } else {
-        this.schedule(0);
-      }
-    });
-  }
-
-  /**
-   * Queues `write` for a commit no caller waits on: it rides along with the next run() (one
-   * commit instead of two), or commits at the next turn of the loop. Resolves once committed.
-   */
-  later(write: () => void): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ write, resolve, reject });
       this.schedule(0);
@@ -92,7 +68,6 @@ export class GroupCommit {
     this.scheduled = true;
     const flush = () => {
       this.scheduled = false;
-      if (this.waiting <= 1) this.immediateLeft = IMMEDIATE_AFTER_LONE_BATCH;
       this.commit();
     };
     if (delayMs > 0) setTimeout(flush, delayMs);
@@ -102,7 +77,6 @@ export class GroupCommit {
   private commit(): void {
     if (this.queue.length === 0) return;
     if (!this.db.open) {
-      this.waiting = 0;
       this.settle(this.queue.splice(0), new Error('the database is closed'));
       return;
     }
@@ -113,7 +87,6 @@ export class GroupCommit {
     }
     const batch = this.queue;
     this.queue = [];
-    this.waiting = 0;
     if (batch.length === 1) {
       const [only] = batch;
       try {

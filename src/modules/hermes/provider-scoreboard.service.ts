@@ -186,8 +186,8 @@ export class ProviderScoreboard {
   }
 
   /**
-   * Adds one call to today's usage row. Nobody waits on it before answering, so it rides along
-   * with the next commit of the chat path (resolves once committed).
+   * Adds one call to today's usage row, in the group commit of the chat's own writes (the
+   * answer is stored in the same turn); resolves once committed.
    */
   private persist(name: string, day: string, tokens: number, failures: number): Promise<void> {
     this.upsertUsage ??= nativeDb(this.db).prepare(
@@ -196,6 +196,6 @@ export class ProviderScoreboard {
          requests = requests + 1, failures = failures + excluded.failures`,
     );
     const upsert = this.upsertUsage;
-    return GroupCommit.of(this.db).later(() => upsert.run(name, day, tokens, failures));
+    return GroupCommit.of(this.db).run(() => upsert.run(name, day, tokens, failures));
   }
 }

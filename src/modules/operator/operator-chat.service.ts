@@ -135,8 +135,12 @@ export class OperatorChatService {
       input.messages ??
       (await this.context(input.newSession ? undefined : sessionId, input.message));
     const unsaved: UnsavedMessage[] = [];
-    if (sessionId)
-      await this.persist(this.message(sessionId, 'user', input.message, correlationId), unsaved);
+    // The user message commits while the chain's job is on its way (its commit waits for the
+    // end of this turn, after the enqueue is written); the answer is stored, and returned,
+    // only after it.
+    const userSaved = sessionId
+      ? this.persist(this.message(sessionId, 'user', input.message, correlationId), unsaved)
+      : undefined;
 
     let result: ChainAnswer;
     try {
@@ -149,6 +153,7 @@ export class OperatorChatService {
         ...(sink ? { signal: sink.signal, onStart: sink.start, onDelta: sink.delta } : {}),
       });
     } catch (err) {
+      await userSaved;
       if (err instanceof ChainStreamBroken) {
         this.events.emit(
           'chat.failed',
@@ -176,6 +181,7 @@ export class OperatorChatService {
       tokens_used: result.usage.total_tokens,
       latency_ms: latencyMs,
     });
+    await userSaved;
     if (sessionId) await this.persist(answer, unsaved);
 
     this.metrics.record(result.source, latencyMs / 1000);
