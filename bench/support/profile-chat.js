@@ -6,8 +6,9 @@
  *   - Redis commands per chat: a private redis-server on a free port, `MONITOR` over an idle
  *     window (the background rate of BullMQ's workers and timers) and over N sequential chats;
  *     per chat = (commands during the chats − background rate × their duration) ÷ N, by command.
- *   - SQLite statements per chat: VX11 runs with bench/support/sql-counter.js preloaded;
- *     counts read before and after the chats (SIGUSR2), ÷ N, by statement.
+ *   - SQLite statements and commits per chat: VX11 runs with bench/support/sql-counter.js
+ *     preloaded; counts read before and after the chats (SIGUSR2), ÷ N, by statement; the same
+ *     around the 32-connection run, ÷ its answered chats (how well group commit batches).
  *   - fsyncs and other syscalls per chat: `strace -f -c` attached for the chats (if installed).
  *   - CPU profiles: VX11 runs with --cpu-prof (BENCH_PROFILE dir, default a temp dir); the
  *     sequential chats and then a 32-connection autocannon run are timed from the process
@@ -139,6 +140,15 @@ function straceAttach(pid, out) {
   return child;
 }
 
+/** Prints the better-sqlite3 calls made between two counts, per chat, most frequent first. */
+function sayPerChat(before, after, chats) {
+  const diff = Object.entries(after)
+    .map(([k, v]) => [k, v - (before[k] || 0)])
+    .filter(([, v]) => v > 0)
+    .sort((a, b) => b[1] - a[1]);
+  for (const [k, v] of diff) say(`  ${(v / chats).toFixed(2).padStart(6)}  ${k}`);
+}
+
 const WATCHDOG_MS = 300_000;
 let redisChild;
 process.on('exit', () => redisChild?.kill('SIGKILL'));
@@ -259,11 +269,7 @@ async function main() {
       }
     }
     if (!PLAIN) say('\nSQLite per chat (better-sqlite3 calls):');
-    const diff = Object.entries(sqlAfter)
-      .map(([k, v]) => [k, v - (sqlBefore[k] || 0)])
-      .filter(([, v]) => v > 0)
-      .sort((a, b) => b[1] - a[1]);
-    for (const [k, v] of diff) say(`  ${(v / CHATS).toFixed(2).padStart(6)}  ${k}`);
+    sayPerChat(sqlBefore, sqlAfter, CHATS);
     if (existsSync(straceOut)) {
       say('\nsyscalls during the chats (strace -f -c), per chat:');
       for (const line of readFileSync(straceOut, 'utf8').split('\n')) {
@@ -277,7 +283,8 @@ async function main() {
     const c1From = (t0 - spawnedAt) / 1000;
     const c1Until = (t1 - spawnedAt) / 1000;
     const c32From = (performance.now() - spawnedAt) / 1000 + 1;
-    await cannon({
+    const sqlBeforeC32 = PLAIN ? {} : await sqlCounts(pid, env.SQL_COUNT_FILE);
+    const c32 = await cannon({
       url: `http://${HOST}:${vx11.port}/operator/api/chat`,
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-vx11-token': token },
@@ -286,6 +293,11 @@ async function main() {
       duration: C32_S + 1,
     });
     const c32Until = (performance.now() - spawnedAt) / 1000;
+    if (!PLAIN) {
+      // the warm-up second's chats are in the counts too, so divide by every answered one
+      say(`\nSQLite per chat at c=32 (${c32['2xx']} chats):`);
+      sayPerChat(sqlBeforeC32, await sqlCounts(pid, env.SQL_COUNT_FILE), c32['2xx']);
+    }
     await stopAndReport(servers.pop());
     const prof = join(profDir, 'chat-profile.cpuprofile');
     say(`\nCPU profile: ${prof}`);

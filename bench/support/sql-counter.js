@@ -37,13 +37,21 @@ for (const method of ['exec', 'pragma']) {
   };
 }
 
-// db.transaction(fn): BEGIN … COMMIT run natively, so count the calls of each variant.
+// db.transaction(fn): BEGIN … COMMIT run natively, so count the calls of each variant; one
+// called inside another transaction is a savepoint, not a commit of its own.
 const transaction = proto.transaction;
 proto.transaction = function countedTransaction(fn) {
-  const tx = transaction.call(this, fn);
+  return countCommits(this, transaction.call(this, fn));
+};
+
+function countCommits(db, tx) {
   const counted = (variant, run) =>
     function countedRun(...args) {
-      bump(`transaction.${variant} (BEGIN … COMMIT)`);
+      bump(
+        db.inTransaction
+          ? `transaction.${variant} nested (SAVEPOINT … RELEASE)`
+          : `transaction.${variant} (BEGIN … COMMIT)`,
+      );
       return run.apply(this, args);
     };
   const wrapped = counted('default', tx);
@@ -52,7 +60,7 @@ proto.transaction = function countedTransaction(fn) {
   }
   wrapped.default = wrapped;
   return wrapped;
-};
+}
 
 process.on('SIGUSR2', () => {
   const file = process.env.SQL_COUNT_FILE;
