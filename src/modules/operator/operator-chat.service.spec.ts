@@ -46,9 +46,12 @@ class FakeQueues {
 class FakeStore {
   readonly messages: ChatMessageEntity[] = [];
   refuse: Error | null = null;
+  /** While set, a user message's commit waits for it (a slow commit). */
+  userCommit: Promise<void> | null = null;
 
   async append(message: ChatMessageEntity): Promise<void> {
     if (this.refuse) throw this.refuse;
+    if (message.role === 'user' && this.userCommit) await this.userCommit;
     this.messages.push(message);
   }
 
@@ -140,7 +143,7 @@ describe('OperatorChatService', () => {
   const chat = (message: string, session?: string) =>
     service.chat(message, session, 'corr-1', '10.0.0.1');
 
-  it('answers from switch when it is awake, storing the question before routing and the answer after', async () => {
+  it('answers from switch when it is awake, storing the question and then the answer', async () => {
     setState('switch', 'active');
     setState('madre', 'active');
     queues.replies.set(QueueName.Switch, completion('fast', 'switch says hi'));
@@ -184,6 +187,27 @@ describe('OperatorChatService', () => {
       message_id: answer.message_id,
       fallback_source: 'switch',
     });
+  });
+
+  it('routes while the question commits, and stores and returns the answer only after it', async () => {
+    setState('switch', 'active');
+    queues.replies.set(QueueName.Switch, completion('fast', 'switch says hi'));
+    let commitQuestion!: () => void;
+    store.userCommit = new Promise((resolve) => (commitQuestion = resolve));
+    let answered = false;
+    const answering = chat('hello', 'session-1').then((answer) => {
+      answered = true;
+      return answer;
+    });
+
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(queues.jobs).toHaveLength(1); // the job went out before the question committed
+    expect(answered).toBe(false);
+    expect(store.messages).toEqual([]); // the answer waits for the question
+    commitQuestion();
+    const answer = await answering;
+    expect(answer.response).toBe('switch says hi');
+    expect(store.messages.map((m) => m.role)).toEqual(['user', 'assistant']);
   });
 
   it('falls back to madre when switch is dormant or fails, and to the local responder saying why', async () => {
