@@ -13,6 +13,7 @@ import { FinishedJobs } from './finished-jobs';
 import { JobCatalog } from './job-catalog';
 import { JobHandlers } from './job-handlers';
 import { JobReplies } from './job-replies';
+import { dropLateConnectionErrors } from './late-connection-errors';
 import { JobName, QueueName } from './queue-names';
 import { RedisService } from './redis.service';
 
@@ -65,7 +66,9 @@ export class QueueService implements OnApplicationShutdown {
     private readonly catalog: JobCatalog,
     private readonly handlers: JobHandlers,
     private readonly finished: FinishedJobs,
-  ) {}
+  ) {
+    dropLateConnectionErrors();
+  }
 
   queue(name: QueueName): CatalogQueue {
     let queue = this.queues.get(name);
