@@ -2,18 +2,22 @@ import {
   BulkJobOptions,
   Job,
   JobSchedulerTemplateOptions,
+  JobScheduler,
   JobsOptions,
   Queue,
   QueueOptions,
+  Repeat,
   RepeatOptions,
 } from 'bullmq';
+import { afterConnectionStarts } from './after-connection-starts';
 import { JobCatalog } from './job-catalog';
 
 /**
  * A BullMQ queue that takes only the job names the catalog lists for it, each with the
  * catalog's options (they win over the producer's: the retry and retention policy has one
  * source). A job the catalog does not list is refused before it reaches Redis, so no job can
- * wait for a handler that does not exist.
+ * wait for a handler that does not exist. A connection that failed to start fails the
+ * scheduler calls too, instead of leaving them waiting (see afterConnectionStarts).
  */
 export class CatalogQueue extends Queue {
   constructor(
@@ -45,5 +49,13 @@ export class CatalogQueue extends Queue {
       ...template,
       opts: { ...template.opts, ...spec },
     });
+  }
+
+  override get jobScheduler(): Promise<JobScheduler> {
+    return afterConnectionStarts(this.client, () => super.jobScheduler);
+  }
+
+  override get repeat(): Promise<Repeat> {
+    return afterConnectionStarts(this.client, () => super.repeat);
   }
 }

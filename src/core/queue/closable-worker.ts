@@ -1,4 +1,5 @@
-import { JobScheduler, Worker } from 'bullmq';
+import { JobScheduler, Repeat, Worker } from 'bullmq';
+import { afterConnectionStarts } from './after-connection-starts';
 
 const guarded = new WeakSet<JobScheduler>();
 
@@ -25,7 +26,13 @@ export class ClosableWorker extends Worker {
   }
 
   override get jobScheduler(): Promise<JobScheduler> {
-    return super.jobScheduler.then((scheduler) => this.stopRetryingWhenClosing(scheduler));
+    return afterConnectionStarts(this.client, () => super.jobScheduler).then((scheduler) =>
+      this.stopRetryingWhenClosing(scheduler),
+    );
+  }
+
+  override get repeat(): Promise<Repeat> {
+    return afterConnectionStarts(this.client, () => super.repeat);
   }
 
   private stopRetryingWhenClosing(scheduler: JobScheduler): JobScheduler {

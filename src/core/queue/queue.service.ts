@@ -71,20 +71,31 @@ export class QueueService implements OnApplicationShutdown {
   }
 
   queue(name: QueueName): CatalogQueue {
-    let queue = this.queues.get(name);
-    if (!queue) {
-      // No auto-pipelining: measured (bench/queue.bench.js's setup) it halved the jobs/s at
-      // 32 concurrent and added latency at 1 (its setImmediate flush, script checks per pipeline).
-      this.producer ??= this.redis.createClient('producer', { maxRetriesPerRequest: 1 });
-      queue = new CatalogQueue(name, this.catalog, {
-        connection: this.producer,
-        prefix: this.config.queuePrefix,
-      });
-      queue.setMaxListeners(MAX_WAITERS);
-      queue.on('error', (err) => this.logger.debug(`queue ${name}: ${describeError(err)}`));
-      this.queues.set(name, queue);
-    }
+    const known = this.queues.get(name);
+    if (known) return known;
+    // No auto-pipelining: measured (bench/queue.bench.js's setup) it halved the jobs/s at
+    // 32 concurrent and added latency at 1 (its setImmediate flush, script checks per pipeline).
+    this.producer ??= this.redis.createClient('producer', { maxRetriesPerRequest: 1 });
+    const queue = new CatalogQueue(name, this.catalog, {
+      connection: this.producer,
+      prefix: this.config.queuePrefix,
+    });
+    queue.setMaxListeners(MAX_WAITERS);
+    queue.on('error', (err) => this.logger.debug(`queue ${name}: ${describeError(err)}`));
+    this.queues.set(name, queue);
+    queue.waitUntilReady().catch((err) => this.dropUnstarted(name, queue, err));
     return queue;
+  }
+
+  /**
+   * A queue whose connection failed to start (Redis died while it connected) fails every call
+   * for good, even once Redis is back: it is closed and the next caller gets a fresh one.
+   */
+  private dropUnstarted(name: QueueName, queue: CatalogQueue, err: unknown): void {
+    if (this.queues.get(name) !== queue) return; // already closed at shutdown
+    this.queues.delete(name);
+    this.logger.warn(`queue ${name} could not start (${describeError(err)}); replaced on next use`);
+    void this.closeQueue(queue);
   }
 
   /**
@@ -176,8 +187,9 @@ export class QueueService implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await Promise.allSettled([...this.workers.keys()].map((w) => this.closeWorker(w)));
-    await Promise.allSettled([...this.queues.values()].map((q) => this.closeQueue(q)));
+    const queues = [...this.queues.values()];
     this.queues.clear();
+    await Promise.allSettled(queues.map((q) => this.closeQueue(q)));
     this.producer = undefined;
     await this.redis.close();
   }

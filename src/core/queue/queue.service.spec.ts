@@ -1,0 +1,66 @@
+import Redis from 'ioredis';
+import { freePort, OwnedRedis } from '../../../test/support/redis-harness';
+import { AppConfig } from '../config/app-config';
+import { EventBus } from '../events/event-bus.service';
+import { FinishedJobs } from './finished-jobs';
+import { JobCatalog } from './job-catalog';
+import { JobHandlers } from './job-handlers';
+import { QueueName } from './queue-names';
+import { QueueService } from './queue.service';
+import { RedisService } from './redis.service';
+
+/** A QueueService whose producer connection is `client` (queue() needs nothing else). */
+function serviceWith(client: Redis): QueueService {
+  const redis = {
+    createClient: () => client,
+    isUp: () => false,
+    close: async () => undefined,
+  } as unknown as RedisService;
+  const catalog = new JobCatalog();
+  return new QueueService(
+    { queuePrefix: `vx11-unit-${process.pid}` } as AppConfig,
+    redis,
+    {} as EventBus,
+    catalog,
+    new JobHandlers(catalog),
+    {} as FinishedJobs,
+  );
+}
+
+describe('QueueService.queue', () => {
+  it('replaces a queue whose connection failed to start: it would fail every call for good', async () => {
+    const client = new Redis({
+      host: '127.0.0.1',
+      port: await freePort(),
+      lazyConnect: true,
+      retryStrategy: () => null,
+    });
+    client.on('error', () => undefined);
+    const service = serviceWith(client);
+    const first = service.queue(QueueName.Health);
+    await expect(first.waitUntilReady()).rejects.toThrow(/Connection is closed/);
+    await new Promise((resolve) => setImmediate(resolve));
+
+    const second = service.queue(QueueName.Health);
+    expect(second).not.toBe(first);
+    expect(service.queue(QueueName.Health)).toBe(second);
+    await service.onApplicationShutdown();
+    client.disconnect();
+  });
+
+  it('keeps a queue that started', async () => {
+    const redis = await OwnedRedis.start();
+    const client = new Redis(redis.url);
+    try {
+      const service = serviceWith(client);
+      const queue = service.queue(QueueName.Health);
+      await queue.waitUntilReady();
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(service.queue(QueueName.Health)).toBe(queue);
+      await service.onApplicationShutdown();
+    } finally {
+      client.disconnect();
+      await redis.kill();
+    }
+  });
+});
