@@ -7,6 +7,7 @@ import { createApp } from './app.factory';
 import { resolveToken } from './core/auth/token-file';
 import { AppConfig } from './core/config/app-config';
 import { ConfigError } from './core/config/config-error';
+import { onStrayRejection } from './core/errors/stray-rejections';
 import { loadConfig } from './core/config/load-config';
 import { IdleHeapTrim } from './core/memory/idle-heap-trim';
 import { claimDataDirOrExit } from './modules/madre/maintenance/server-lock';
@@ -50,6 +51,11 @@ function closeOnSignals(app: NestFastifyApplication, timeoutMs: number): void {
 }
 
 async function main(): Promise<void> {
+  const processLogger = new Logger('Process');
+  process.on(
+    'unhandledRejection',
+    onStrayRejection((message, stack) => processLogger.error(message, stack)),
+  );
   const config = loadOrExit();
   await claimDataDirOrExit(config); // one server per data dir, owner-only files: before anything
   if (config.authMode === 'token') {

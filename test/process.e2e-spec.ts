@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +12,10 @@ import {
   ChildExit,
   childEnv,
   deleteQueueKeys,
+  MAIN_JS,
+  NODE_FLAGS,
   spawnApp,
+  spawnNode,
 } from './support/child-app';
 import { rawGet, slowRequest } from './support/raw-http';
 import { freePort } from './support/redis-harness';
@@ -194,6 +197,44 @@ describe('the built process (node dist/src/main.js)', () => {
     } finally {
       db.close();
     }
+  });
+
+  it('keeps serving after a promise rejection nobody handled: logged with its stack and counted', async () => {
+    const dir = tempDir();
+    // Preloaded into the real process: once VX11 listens for them, one stray rejection.
+    const preload = join(dir, 'stray-rejection.js');
+    writeFileSync(
+      preload,
+      `const timer = setInterval(() => {
+         if (process.listenerCount('unhandledRejection') === 0) return;
+         clearInterval(timer);
+         Promise.reject(new Error('stray rejection from the test preload'));
+       }, 5);\n`,
+    );
+    const app = spawnNode(
+      [...NODE_FLAGS, '--require', preload, MAIN_JS],
+      childEnv(dir, { VX11_TOKEN: TOKEN }),
+    );
+    children.push(app);
+    const port = await app.waitForListening();
+    const logged = await waitFor(
+      () =>
+        app
+          .stdout()
+          .split('\n')
+          .find((line) => line.includes('Unhandled promise rejection')),
+      10000,
+    );
+    expect(JSON.parse(logged as string)).toMatchObject({
+      level: 'error',
+      msg: expect.stringContaining('Error: stray rejection from the test preload'),
+    });
+    expect(logged).toContain('stray-rejection.js'); // the stack
+
+    expect((await rawGet(port, '/health')).status).toBe(200);
+    const metrics = await rawGet(port, '/metrics', { 'x-vx11-token': TOKEN });
+    expect(metrics.text).toMatch(/^vx11_unhandled_rejections_total 1$/m);
+    await expectCleanStop(app);
   });
 });
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { strayRejectionCount } from '../errors/stray-rejections';
 import { EVENT_LOOP_DELAY_RESOLUTION_MS } from './event-loop-delay';
 
 const PREFIX = 'vx11_';
@@ -37,6 +38,15 @@ export class MetricsService {
       labelNames: ['method', 'route', 'status_code'],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers: [this.registry],
+    });
+    new Counter({
+      name: 'vx11_unhandled_rejections_total',
+      help: 'Promise rejections nobody handled since the process started (each a bug; VX11 logs it and keeps serving)',
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(strayRejectionCount());
+      },
     });
   }
 
