@@ -1,18 +1,6 @@
 import { RedisConnection } from 'bullmq';
-import { createServer } from 'node:net';
+import { freePort } from '../../../test/support/redis-harness';
 import { dropLateConnectionErrors } from './late-connection-errors';
-
-/** A port nothing listens on: taken, then released. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe('dropLateConnectionErrors', () => {
   beforeAll(() => dropLateConnectionErrors());
@@ -29,7 +17,7 @@ describe('dropLateConnectionErrors', () => {
   });
 
   it('keeps a connection whose start fails after it was closed from throwing', async () => {
-    const port = await closedPort();
+    const port = await freePort(); // nothing listens there
     const connection = new RedisConnection({
       host: '127.0.0.1',
       port,
