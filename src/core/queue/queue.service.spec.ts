@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import Redis from 'ioredis';
 import { freePort, OwnedRedis } from '../../../test/support/redis-harness';
 import { AppConfig } from '../config/app-config';
@@ -46,6 +47,37 @@ describe('QueueService.queue', () => {
     expect(service.queue(QueueName.Health)).toBe(second);
     await service.onApplicationShutdown();
     client.disconnect();
+  });
+
+  it('warns once while a queue keeps failing to start, not on every use', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const debug = jest.spyOn(Logger.prototype, 'debug').mockImplementation(() => undefined);
+    const client = new Redis({
+      host: '127.0.0.1',
+      port: await freePort(),
+      lazyConnect: true,
+      retryStrategy: () => null,
+    });
+    client.on('error', () => undefined);
+    const service = serviceWith(client);
+    try {
+      for (let i = 0; i < 3; i += 1) {
+        await service
+          .queue(QueueName.Health)
+          .waitUntilReady()
+          .catch(() => undefined);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      const couldNotStart = (spy: jest.SpyInstance) =>
+        spy.mock.calls.filter(([message]) => String(message).includes('could not start')).length;
+      expect(couldNotStart(warn)).toBe(1);
+      expect(couldNotStart(debug)).toBe(2);
+    } finally {
+      warn.mockRestore();
+      debug.mockRestore();
+      await service.onApplicationShutdown();
+      client.disconnect();
+    }
   });
 
   it('keeps a queue that started', async () => {

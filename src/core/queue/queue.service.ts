@@ -58,6 +58,8 @@ export class QueueService implements OnApplicationShutdown {
   private readonly replies = new JobReplies();
   private readonly workers = new Map<Worker, OwnedWorker>();
   private producer: Redis | undefined;
+  /** Queues whose last start failed: warned about once until one of that name starts. */
+  private readonly unstarted = new Set<QueueName>();
 
   constructor(
     private readonly config: AppConfig,
@@ -83,7 +85,10 @@ export class QueueService implements OnApplicationShutdown {
     queue.setMaxListeners(MAX_WAITERS);
     queue.on('error', (err) => this.logger.debug(`queue ${name}: ${describeError(err)}`));
     this.queues.set(name, queue);
-    queue.waitUntilReady().catch((err) => this.dropUnstarted(name, queue, err));
+    void queue.waitUntilReady().then(
+      () => this.unstarted.delete(name),
+      (err) => this.dropUnstarted(name, queue, err),
+    );
     return queue;
   }
 
@@ -94,7 +99,10 @@ export class QueueService implements OnApplicationShutdown {
   private dropUnstarted(name: QueueName, queue: CatalogQueue, err: unknown): void {
     if (this.queues.get(name) !== queue) return; // already closed at shutdown
     this.queues.delete(name);
-    this.logger.warn(`queue ${name} could not start (${describeError(err)}); replaced on next use`);
+    const message = `queue ${name} could not start (${describeError(err)}); replaced on next use`;
+    if (this.unstarted.has(name)) this.logger.debug(message);
+    else this.logger.warn(message);
+    this.unstarted.add(name);
     void this.closeQueue(queue);
   }
 
