@@ -26,6 +26,22 @@ export async function redisAnswers(url: string): Promise<boolean> {
   }
 }
 
+/**
+ * A client whose one connection attempt is refused (nothing listens on its port), after which
+ * it ends: a Redis connection that failed to start.
+ */
+export async function clientThatCannotStart(): Promise<Redis> {
+  const client = new Redis({
+    host: '127.0.0.1',
+    port: await freePort(),
+    lazyConnect: true,
+    retryStrategy: () => null,
+    maxRetriesPerRequest: null,
+  });
+  client.on('error', () => undefined);
+  return client;
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();

@@ -1,22 +1,8 @@
-import Redis from 'ioredis';
-import { freePort } from '../../../test/support/redis-harness';
+import { clientThatCannotStart } from '../../../test/support/redis-harness';
 import { CatalogQueue } from './catalog-queue';
 import { ClosableWorker } from './closable-worker';
 import { JobCatalog } from './job-catalog';
 import { JobName, QueueName } from './queue-names';
-
-/** A client whose one connection attempt is refused: nothing listens on the port. */
-async function clientThatCannotStart(): Promise<Redis> {
-  const client = new Redis({
-    host: '127.0.0.1',
-    port: await freePort(),
-    lazyConnect: true,
-    retryStrategy: () => null,
-    maxRetriesPerRequest: null,
-  });
-  client.on('error', () => undefined);
-  return client;
-}
 
 describe('scheduler getters on a connection that failed to start', () => {
   // BullMQ's own getters reject inside a promise executor: jest fails a test on an unhandled

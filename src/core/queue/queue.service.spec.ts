@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import Redis from 'ioredis';
-import { freePort, OwnedRedis } from '../../../test/support/redis-harness';
+import { clientThatCannotStart, OwnedRedis } from '../../../test/support/redis-harness';
 import { AppConfig } from '../config/app-config';
 import { EventBus } from '../events/event-bus.service';
 import { FinishedJobs } from './finished-jobs';
@@ -30,13 +30,7 @@ function serviceWith(client: Redis): QueueService {
 
 describe('QueueService.queue', () => {
   it('replaces a queue whose connection failed to start: it would fail every call for good', async () => {
-    const client = new Redis({
-      host: '127.0.0.1',
-      port: await freePort(),
-      lazyConnect: true,
-      retryStrategy: () => null,
-    });
-    client.on('error', () => undefined);
+    const client = await clientThatCannotStart();
     const service = serviceWith(client);
     const first = service.queue(QueueName.Health);
     await expect(first.waitUntilReady()).rejects.toThrow(/Connection is closed/);
@@ -52,13 +46,7 @@ describe('QueueService.queue', () => {
   it('warns once while a queue keeps failing to start, not on every use', async () => {
     const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     const debug = jest.spyOn(Logger.prototype, 'debug').mockImplementation(() => undefined);
-    const client = new Redis({
-      host: '127.0.0.1',
-      port: await freePort(),
-      lazyConnect: true,
-      retryStrategy: () => null,
-    });
-    client.on('error', () => undefined);
+    const client = await clientThatCannotStart();
     const service = serviceWith(client);
     try {
       for (let i = 0; i < 3; i += 1) {
