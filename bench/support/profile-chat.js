@@ -9,6 +9,8 @@
  *   - SQLite statements and commits per chat: VX11 runs with bench/support/sql-counter.js
  *     preloaded; counts read before and after the chats (SIGUSR2), ÷ N, by statement; the same
  *     around the 32-connection run, ÷ its answered chats (how well group commit batches).
+ *   - async resources per chat (promises, ticks, timers…) by type: bench/support/async-counter.js
+ *     preloaded, read with the SQLite counts; on Node 20 each costs AsyncLocalStorage a step.
  *   - fsyncs and other syscalls per chat: `strace -f -c` attached for the chats (if installed).
  *   - CPU profiles: VX11 runs with --cpu-prof (BENCH_PROFILE dir, default a temp dir); the
  *     sequential chats and then a 32-connection autocannon run are timed from the process
@@ -122,16 +124,22 @@ async function monitor(port) {
   };
 }
 
-async function sqlCounts(pid, file) {
-  if (existsSync(file)) writeFileSync(file, '');
+/** SIGUSR2 to VX11: its preloaded counters write their counts, each to its own file. */
+async function readCounts(pid, files) {
+  for (const file of files) if (existsSync(file)) writeFileSync(file, '');
   process.kill(pid, 'SIGUSR2');
   const deadline = Date.now() + 5000;
-  for (;;) {
-    const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
-    if (text) return JSON.parse(text);
-    if (Date.now() > deadline) throw new Error('no SQL counts from VX11');
-    await sleep(50);
+  const counts = [];
+  for (const file of files) {
+    for (;;) {
+      const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+      if (text) break;
+      if (Date.now() > deadline) throw new Error(`no counts in ${file} from VX11`);
+      await sleep(50);
+    }
+    counts.push(JSON.parse(readFileSync(file, 'utf8')));
   }
+  return counts;
 }
 
 function straceAttach(pid, out) {
@@ -150,6 +158,8 @@ function sayPerChat(before, after, chats) {
 }
 
 const WATCHDOG_MS = 300_000;
+/** Preloads that count per chat (not with --plain): each answers SIGUSR2 with a file. */
+const COUNTERS = ['sql-counter.js', 'async-counter.js'];
 let redisChild;
 process.on('exit', () => redisChild?.kill('SIGKILL'));
 
@@ -169,6 +179,9 @@ async function main() {
   env.REDIS_URL = `redis://${HOST}:${redisPort}`;
   env.VX11_LOG_LEVEL = 'info';
   env.SQL_COUNT_FILE = join(tmp, 'sql-counts.json');
+  env.ASYNC_COUNT_FILE = join(tmp, 'async-counts.json');
+  const countFiles = [env.SQL_COUNT_FILE, env.ASYNC_COUNT_FILE];
+  const noCounts = [{}, {}];
   const servers = [];
   try {
     const provider = await startServer('provider', [FAKE_PROVIDER], cleanEnv());
@@ -192,7 +205,7 @@ async function main() {
     const vx11 = await startServer(
       'vx11',
       [
-        ...(PLAIN ? [] : ['--require', join(__dirname, 'sql-counter.js')]),
+        ...(PLAIN ? [] : COUNTERS.flatMap((file) => ['--require', join(__dirname, file)])),
         '--cpu-prof',
         `--cpu-prof-dir=${profDir}`,
         '--cpu-prof-name=chat-profile.cpuprofile',
@@ -230,7 +243,7 @@ async function main() {
       idleRate = idle.total / IDLE_S;
     }
 
-    const sqlBefore = PLAIN ? {} : await sqlCounts(pid, env.SQL_COUNT_FILE);
+    const [sqlBefore, asyncBefore] = PLAIN ? noCounts : await readCounts(pid, countFiles);
     const straceOut = join(tmp, 'strace.txt');
     const strace = PLAIN ? null : straceAttach(pid, straceOut);
     if (strace) await sleep(1000); // strace attaches to every thread
@@ -247,7 +260,7 @@ async function main() {
       strace.kill('SIGINT');
       await new Promise((r) => strace.once('exit', r).once('error', r));
     }
-    const sqlAfter = PLAIN ? {} : await sqlCounts(pid, env.SQL_COUNT_FILE);
+    const [sqlAfter, asyncAfter] = PLAIN ? noCounts : await readCounts(pid, countFiles);
     mon?.close();
 
     const seconds = (t1 - t0) / 1000;
@@ -270,6 +283,8 @@ async function main() {
     }
     if (!PLAIN) say('\nSQLite per chat (better-sqlite3 calls):');
     sayPerChat(sqlBefore, sqlAfter, CHATS);
+    if (!PLAIN) say('\nAsync resources per chat (async_hooks init, by type):');
+    sayPerChat(asyncBefore, asyncAfter, CHATS);
     if (existsSync(straceOut)) {
       say('\nsyscalls during the chats (strace -f -c), per chat:');
       for (const line of readFileSync(straceOut, 'utf8').split('\n')) {
@@ -283,7 +298,7 @@ async function main() {
     const c1From = (t0 - spawnedAt) / 1000;
     const c1Until = (t1 - spawnedAt) / 1000;
     const c32From = (performance.now() - spawnedAt) / 1000 + 1;
-    const sqlBeforeC32 = PLAIN ? {} : await sqlCounts(pid, env.SQL_COUNT_FILE);
+    const [sqlBeforeC32, asyncBeforeC32] = PLAIN ? noCounts : await readCounts(pid, countFiles);
     const c32 = await cannon({
       url: `http://${HOST}:${vx11.port}/operator/api/chat`,
       method: 'POST',
@@ -296,7 +311,10 @@ async function main() {
     if (!PLAIN) {
       // the warm-up second's chats are in the counts too, so divide by every answered one
       say(`\nSQLite per chat at c=32 (${c32['2xx']} chats):`);
-      sayPerChat(sqlBeforeC32, await sqlCounts(pid, env.SQL_COUNT_FILE), c32['2xx']);
+      const [sqlAfterC32, asyncAfterC32] = await readCounts(pid, countFiles);
+      sayPerChat(sqlBeforeC32, sqlAfterC32, c32['2xx']);
+      say(`\nAsync resources per chat at c=32:`);
+      sayPerChat(asyncBeforeC32, asyncAfterC32, c32['2xx']);
     }
     await stopAndReport(servers.pop());
     const prof = join(profDir, 'chat-profile.cpuprofile');
