@@ -10,4 +10,21 @@ describe('withTimeout', () => {
     const never = new Promise<never>(() => undefined);
     await expect(withTimeout(never, 10, 'ping')).rejects.toThrow('ping timed out after 10 ms');
   });
+
+  it('clears its timer once the work settles, and a late failure is nobody\'s rejection', async () => {
+    jest.useFakeTimers();
+    try {
+      await expect(withTimeout(Promise.resolve('ok'), 1000)).resolves.toBe('ok');
+      expect(jest.getTimerCount()).toBe(0);
+      let fail: (err: Error) => void = () => undefined;
+      const late = new Promise<never>((_, reject) => (fail = reject));
+      const timed = withTimeout(late, 10, 'call');
+      jest.advanceTimersByTime(10);
+      await expect(timed).rejects.toThrow('call timed out after 10 ms');
+      fail(new Error('too late')); // handled by withTimeout: jest would fail the test otherwise
+      await Promise.resolve();
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });
