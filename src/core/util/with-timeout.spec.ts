@@ -11,7 +11,7 @@ describe('withTimeout', () => {
     await expect(withTimeout(never, 10, 'ping')).rejects.toThrow('ping timed out after 10 ms');
   });
 
-  it('clears its timer once the work settles, and a late failure is nobody\'s rejection', async () => {
+  it("clears its timer once the work settles, and a late failure is nobody's rejection", async () => {
     jest.useFakeTimers();
     try {
       await expect(withTimeout(Promise.resolve('ok'), 1000)).resolves.toBe('ok');
