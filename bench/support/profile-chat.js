@@ -130,14 +130,14 @@ async function readCounts(pid, files) {
   process.kill(pid, 'SIGUSR2');
   const deadline = Date.now() + 5000;
   const counts = [];
+  const written = (file) => (existsSync(file) ? readFileSync(file, 'utf8') : '');
   for (const file of files) {
-    for (;;) {
-      const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
-      if (text) break;
+    let text;
+    while (!(text = written(file))) {
       if (Date.now() > deadline) throw new Error(`no counts in ${file} from VX11`);
       await sleep(50);
     }
-    counts.push(JSON.parse(readFileSync(file, 'utf8')));
+    counts.push(JSON.parse(text));
   }
   return counts;
 }
