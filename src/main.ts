@@ -7,8 +7,8 @@ import { createApp } from './app.factory';
 import { resolveToken } from './core/auth/token-file';
 import { AppConfig } from './core/config/app-config';
 import { ConfigError } from './core/config/config-error';
-import { onStrayRejection } from './core/errors/stray-rejections';
 import { loadConfig } from './core/config/load-config';
+import { onStrayRejection } from './core/errors/stray-rejections';
 import { IdleHeapTrim } from './core/memory/idle-heap-trim';
 import { claimDataDirOrExit } from './modules/madre/maintenance/server-lock';
 
