@@ -153,6 +153,26 @@ describe('chatCompletion', () => {
     await expect(failure).rejects.toThrow(`answer over ${16 * 1024 * 1024} bytes`);
   });
 
+  it('gives up on an answer whose body stops coming, and on one cut off mid-body', async () => {
+    answer = (res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"choices":'); // and nothing more
+    };
+    const stalled = chatCompletion(provider, [{ role: 'user', content: 'hi' }], 200);
+    await expect(stalled).rejects.toBeInstanceOf(ProviderError);
+    await expect(stalled).rejects.toThrow('timed out after 200 ms');
+    answer = (res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': 100 });
+      res.write('{"choices":', () => res.destroy());
+    };
+    await expect(ask()).rejects.toBeInstanceOf(ProviderError);
+    answer = (res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ choices: [{ message: { content: 'again' } }] }));
+    };
+    await expect(ask()).resolves.toMatchObject({ content: 'again' }); // the client still works
+  });
+
   it('turns a non-2xx status and a body that is not JSON into ProviderErrors', async () => {
     answer = (res) => {
       res.writeHead(503);

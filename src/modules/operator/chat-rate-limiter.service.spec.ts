@@ -43,6 +43,10 @@ describe('ChatRateLimiter (in memory)', () => {
 class FakeRedis {
   readonly counts = new Map<string, { n: number; expiresAt: number }>();
   calls = 0;
+  /** Whether the hit script is loaded: `SCRIPT FLUSH` (or a fresh Redis) sets this false. */
+  scriptLoaded = true;
+  /** Full-text `EVAL`s: what a client sends after `NOSCRIPT`. */
+  evals = 0;
   private held: Array<() => void> | undefined;
 
   hold(): void {
@@ -56,6 +60,17 @@ class FakeRedis {
   }
 
   async evalsha(_sha: string, n: number, ...rest: Array<string | number>): Promise<number[]> {
+    if (!this.scriptLoaded) throw new Error('NOSCRIPT No matching script. Please use EVAL.');
+    return this.run(n, rest);
+  }
+
+  async eval(_script: string, n: number, ...rest: Array<string | number>): Promise<number[]> {
+    this.evals += 1;
+    this.scriptLoaded = true;
+    return this.run(n, rest);
+  }
+
+  private async run(n: number, rest: Array<string | number>): Promise<number[]> {
     this.calls += 1;
     if (this.held) await new Promise<void>((resolve) => this.held!.push(resolve));
     const keys = rest.slice(0, n) as string[];
@@ -130,6 +145,18 @@ describe('ChatRateLimiter (Redis)', () => {
     await until(() => redis.counts.get('spec:ratelimit:chat-client:10.0.0.9')?.n === 601);
     expect(redis.calls - calls).toBe(2);
     expect(redis.counts.get('spec:ratelimit:chat:new-599')?.n).toBe(1);
+  });
+
+  it('sends the script itself to a Redis that does not know it, waited for or not', async () => {
+    const redis = new FakeRedis();
+    redis.scriptLoaded = false; // a fresh Redis
+    const limiter = redisLimiter(redis, 5);
+    expect((await limiter.hit('s', '10.0.0.3')).allowed).toBe(true); // read from Redis
+    expect(redis.evals).toBe(1);
+    redis.scriptLoaded = false; // SCRIPT FLUSH
+    expect((await limiter.hit('s', '10.0.0.3')).allowed).toBe(true); // counted in the background
+    await until(() => redis.counts.get('spec:ratelimit:chat:s')?.n === 2);
+    expect(redis.evals).toBe(2);
   });
 
   it('asks Redis for a session it has not seen, unless the session is new', async () => {

@@ -141,11 +141,10 @@ export class ChatRateLimiter {
       this.unsent.clear();
       for (let i = 0; i < batch.length; i += MAX_KEYS_PER_CALL) {
         const part = batch.slice(i, i + MAX_KEYS_PER_CALL);
-        const increments = part.map(([, n]) => n);
-        void this.hitRedis(
+        // nobody waits for this call: no timeout armed, no answer read
+        this.runHitScript(
           part.map(([key]) => key),
-          increments,
-          windowMs,
+          [windowMs, ...part.map(([, n]) => n)],
         ).catch(() => undefined);
       }
     });
@@ -156,14 +155,8 @@ export class ChatRateLimiter {
     increments: number[],
     windowMs: number,
   ): Promise<Counted[]> {
-    this.client ??= this.redis.createClient('ratelimit', { maxRetriesPerRequest: 1 });
-    const prefix = `${this.config.queuePrefix}:ratelimit:`;
     const flat = (await withTimeout(
-      this.runHitScript(
-        this.client,
-        keys.map((k) => prefix + k),
-        [windowMs, ...increments],
-      ),
+      this.runHitScript(keys, [windowMs, ...increments]),
       REDIS_TIMEOUT_MS,
       'rate limit',
     )) as number[];
@@ -173,13 +166,17 @@ export class ChatRateLimiter {
     });
   }
 
-  private async runHitScript(client: Redis, keys: string[], args: number[]): Promise<unknown> {
-    try {
-      return await client.evalsha(HIT_SCRIPT_SHA, keys.length, ...keys, ...args);
-    } catch (err) {
+  /** The hit script on `keys` (unprefixed); a plain chain, called once per message or turn. */
+  private runHitScript(keys: string[], args: number[]): Promise<unknown> {
+    const client = (this.client ??= this.redis.createClient('ratelimit', {
+      maxRetriesPerRequest: 1,
+    }));
+    const prefix = `${this.config.queuePrefix}:ratelimit:`;
+    const prefixed = keys.map((k) => prefix + k);
+    return client.evalsha(HIT_SCRIPT_SHA, prefixed.length, ...prefixed, ...args).catch((err) => {
       if (!/NOSCRIPT/.test((err as Error).message)) throw err;
-      return client.eval(HIT_SCRIPT, keys.length, ...keys, ...args);
-    }
+      return client.eval(HIT_SCRIPT, prefixed.length, ...prefixed, ...args);
+    });
   }
 
   /** A client already over its limit creates no session window: a flood cannot grow the map. */
