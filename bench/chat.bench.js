@@ -59,7 +59,12 @@ const {
   stopAndReport,
 } = require('./support/child-server');
 const { cannon, stopCurrentRun, percentile, round, fmt, ms, sleep } = require('./support/measure');
-const { FAKE_PROVIDER } = require('./support/fake-provider');
+const {
+  FAKE_PROVIDER,
+  PROVIDER_NAME,
+  PROVIDER_MODEL,
+  vx11BenchConfig,
+} = require('./support/fake-provider');
 const { dropQueueKeys, redisCpuSeconds } = require('./support/redis-keys');
 const {
   ROUNDS,
@@ -75,8 +80,6 @@ const {
 /** Set by SIGINT/SIGTERM: stop measuring and clean up. */
 let interrupted = false;
 
-const PROVIDER_NAME = 'bench-fake';
-const PROVIDER_MODEL = 'bench-fake-model';
 const MESSAGE = 'hello';
 const SEQ_REQUESTS = Math.round(200 * SECONDS);
 const SEQ_WARMUP = Math.round(SEQ_REQUESTS / 10);
@@ -378,7 +381,7 @@ async function main() {
     servers.push(provider);
 
     const configFile = join(tmp, 'providers.json');
-    writeFileSync(configFile, JSON.stringify(benchConfig(provider.port)));
+    writeFileSync(configFile, JSON.stringify(vx11BenchConfig(provider.port)));
     const vx11 = await startServer(
       'vx11',
       [...vx11NodeArgs('chat'), MAIN],
@@ -550,26 +553,6 @@ async function main() {
     await dropQueueKeys(prefix);
     rmSync(tmp, { recursive: true, force: true });
   }
-}
-
-/** The fake provider as the only switch-tier provider; rate limits out of the way. */
-function benchConfig(providerPort) {
-  return {
-    providers: [
-      {
-        name: PROVIDER_NAME,
-        tier: 'switch',
-        base_url: `http://${HOST}:${providerPort}/v1`,
-        model: PROVIDER_MODEL,
-      },
-    ],
-    chat: {
-      rateLimit: 1_000_000,
-      clientRateLimit: 1_000_000,
-      rateWindowSec: 60,
-      maxMessageChars: 4000,
-    },
-  };
 }
 
 async function stopAll(servers) {

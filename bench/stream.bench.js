@@ -43,7 +43,7 @@ const {
   stopAndReport,
 } = require('./support/child-server');
 const { percentile, round, fmt, ms, sleep } = require('./support/measure');
-const { FAKE_PROVIDER } = require('./support/fake-provider');
+const { FAKE_PROVIDER, PROVIDER_MODEL, vx11BenchConfig } = require('./support/fake-provider');
 const { dropQueueKeys } = require('./support/redis-keys');
 const {
   ROUNDS,
@@ -56,8 +56,6 @@ const {
 
 let interrupted = false;
 
-const PROVIDER_NAME = 'bench-fake';
-const PROVIDER_MODEL = 'bench-fake-model';
 const SEQ_REQUESTS = Math.round(100 * SECONDS);
 const SEQ_WARMUP = Math.round(SEQ_REQUESTS / 10);
 const CONNECTIONS = 32;
@@ -240,20 +238,7 @@ async function main() {
     const provider = await startServer('provider', [FAKE_PROVIDER], cleanEnv());
     servers.push(provider);
     env.VX11_CONFIG_FILE = join(tmp, 'providers.json');
-    writeFileSync(
-      env.VX11_CONFIG_FILE,
-      JSON.stringify({
-        providers: [
-          {
-            name: PROVIDER_NAME,
-            tier: 'switch',
-            base_url: `http://${HOST}:${provider.port}/v1`,
-            model: PROVIDER_MODEL,
-          },
-        ],
-        chat: { rateLimit: 1_000_000, clientRateLimit: 1_000_000, rateWindowSec: 60 },
-      }),
-    );
+    writeFileSync(env.VX11_CONFIG_FILE, JSON.stringify(vx11BenchConfig(provider.port)));
     const vx11 = await startServer('vx11', [...vx11NodeArgs('stream'), MAIN], env, {
       stdoutFile: join(tmp, 'vx11-stdout.log'),
     });

@@ -105,4 +105,31 @@ function runFakeProvider() {
 
 if (require.main === module) runFakeProvider();
 
-module.exports = { FAKE_PROVIDER: module.filename, ANSWER };
+const PROVIDER_NAME = 'bench-fake';
+const PROVIDER_MODEL = 'bench-fake-model';
+
+/**
+ * VX11's config file for a bench: the fake provider listening on `port` as the only switch-tier
+ * provider, and the chat rate limits out of the way.
+ */
+function vx11BenchConfig(port) {
+  return {
+    providers: [
+      {
+        name: PROVIDER_NAME,
+        tier: 'switch',
+        base_url: `http://${HOST}:${port}/v1`,
+        model: PROVIDER_MODEL,
+      },
+    ],
+    chat: { rateLimit: 1_000_000, clientRateLimit: 1_000_000, rateWindowSec: 60 },
+  };
+}
+
+module.exports = {
+  FAKE_PROVIDER: module.filename,
+  ANSWER,
+  PROVIDER_NAME,
+  PROVIDER_MODEL,
+  vx11BenchConfig,
+};

@@ -17,6 +17,7 @@
  *     start, and the summarize commands for each window are printed.
  *
  * Uses dist/ (or BENCH_DIST_DIR) and the fake provider of the benches. Prints a report.
+ * `--sites`: async resources counted by where they are made too (a stack per resource: slow).
  * `--plain`: no MONITOR, no SQL counting, no strace (each slows the chats it counts), so the
  * c=1 window of the CPU profile and the printed chats/s show the chat path alone.
  */
@@ -42,10 +43,13 @@ const {
   benchEnv,
 } = require('./child-server');
 const { cannon, sleep } = require('./measure');
-const { FAKE_PROVIDER } = require('./fake-provider');
+const { FAKE_PROVIDER, vx11BenchConfig } = require('./fake-provider');
 
 const PLAIN = process.argv.includes('--plain');
-const CHATS = Number(process.argv.filter((a) => a !== '--plain')[2] || 200);
+const SITES = process.argv.includes('--sites');
+const CHATS = Number(process.argv.filter((a) => !a.startsWith('--'))[2] || 200);
+/** With --sites, the async resources' creation sites listed per chat. */
+const TOP_SITES = 60;
 const IDLE_S = 5;
 const C32_S = 5;
 
@@ -149,12 +153,12 @@ function straceAttach(pid, out) {
 }
 
 /** Prints the better-sqlite3 calls made between two counts, per chat, most frequent first. */
-function sayPerChat(before, after, chats) {
+function sayPerChat(before, after, chats, top = Infinity) {
   const diff = Object.entries(after)
     .map(([k, v]) => [k, v - (before[k] || 0)])
     .filter(([, v]) => v > 0)
     .sort((a, b) => b[1] - a[1]);
-  for (const [k, v] of diff) say(`  ${(v / chats).toFixed(2).padStart(6)}  ${k}`);
+  for (const [k, v] of diff.slice(0, top)) say(`  ${(v / chats).toFixed(2).padStart(6)}  ${k}`);
 }
 
 const WATCHDOG_MS = 300_000;
@@ -180,6 +184,7 @@ async function main() {
   env.VX11_LOG_LEVEL = 'info';
   env.SQL_COUNT_FILE = join(tmp, 'sql-counts.json');
   env.ASYNC_COUNT_FILE = join(tmp, 'async-counts.json');
+  if (SITES) env.ASYNC_SITES = '1';
   const countFiles = [env.SQL_COUNT_FILE, env.ASYNC_COUNT_FILE];
   const noCounts = [{}, {}];
   const servers = [];
@@ -187,20 +192,7 @@ async function main() {
     const provider = await startServer('provider', [FAKE_PROVIDER], cleanEnv());
     servers.push(provider);
     env.VX11_CONFIG_FILE = join(tmp, 'providers.json');
-    writeFileSync(
-      env.VX11_CONFIG_FILE,
-      JSON.stringify({
-        providers: [
-          {
-            name: 'bench-fake',
-            tier: 'switch',
-            base_url: `http://${HOST}:${provider.port}/v1`,
-            model: 'bench-fake-model',
-          },
-        ],
-        chat: { rateLimit: 1_000_000, clientRateLimit: 1_000_000, rateWindowSec: 60 },
-      }),
-    );
+    writeFileSync(env.VX11_CONFIG_FILE, JSON.stringify(vx11BenchConfig(provider.port)));
     const spawnedAt = performance.now();
     const vx11 = await startServer(
       'vx11',
@@ -283,8 +275,10 @@ async function main() {
     }
     if (!PLAIN) say('\nSQLite per chat (better-sqlite3 calls):');
     sayPerChat(sqlBefore, sqlAfter, CHATS);
-    if (!PLAIN) say('\nAsync resources per chat (async_hooks init, by type):');
-    sayPerChat(asyncBefore, asyncAfter, CHATS);
+    if (!PLAIN) {
+      say(`\nAsync resources per chat (async_hooks init, by type${SITES ? ' and site' : ''}):`);
+    }
+    sayPerChat(asyncBefore, asyncAfter, CHATS, SITES ? TOP_SITES : Infinity);
     if (existsSync(straceOut)) {
       say('\nsyscalls during the chats (strace -f -c), per chat:');
       for (const line of readFileSync(straceOut, 'utf8').split('\n')) {
@@ -314,7 +308,7 @@ async function main() {
       const [sqlAfterC32, asyncAfterC32] = await readCounts(pid, countFiles);
       sayPerChat(sqlBeforeC32, sqlAfterC32, c32['2xx']);
       say(`\nAsync resources per chat at c=32:`);
-      sayPerChat(asyncBeforeC32, asyncAfterC32, c32['2xx']);
+      sayPerChat(asyncBeforeC32, asyncAfterC32, c32['2xx'], SITES ? TOP_SITES : Infinity);
     }
     await stopAndReport(servers.pop());
     const prof = join(profDir, 'chat-profile.cpuprofile');
