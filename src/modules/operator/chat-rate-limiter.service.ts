@@ -168,13 +168,18 @@ export class ChatRateLimiter {
 
   /** The hit script on `keys` (unprefixed); a plain chain, called once per message or turn. */
   private runHitScript(keys: string[], args: number[]): Promise<unknown> {
-    const client = (this.client ??= this.redis.createClient('ratelimit', {
-      maxRetriesPerRequest: 1,
-    }));
+    let sent: Promise<unknown>;
+    let client: Redis;
     const prefix = `${this.config.queuePrefix}:ratelimit:`;
     const prefixed = keys.map((k) => prefix + k);
-    return client.evalsha(HIT_SCRIPT_SHA, prefixed.length, ...prefixed, ...args).catch((err) => {
-      if (!/NOSCRIPT/.test((err as Error).message)) throw err;
+    try {
+      client = this.client ??= this.redis.createClient('ratelimit', { maxRetriesPerRequest: 1 });
+      sent = client.evalsha(HIT_SCRIPT_SHA, prefixed.length, ...prefixed, ...args);
+    } catch (err) {
+      return Promise.reject(err); // the background caller runs in a setImmediate: never throw there
+    }
+    return sent.catch((err: Error) => {
+      if (!/NOSCRIPT/.test(err.message)) throw err;
       return client.eval(HIT_SCRIPT, prefixed.length, ...prefixed, ...args);
     });
   }
