@@ -42,8 +42,9 @@ const {
   benchEnv,
   stopAndReport,
 } = require('./support/child-server');
-const { percentile, round, fmt, ms, sleep } = require('./support/measure');
+const { percentile, round, fmt, ms } = require('./support/measure');
 const { FAKE_PROVIDER, PROVIDER_MODEL, vx11BenchConfig } = require('./support/fake-provider');
+const { waitForRedis, openSwitchWindow } = require('./support/switch-ready');
 const { dropQueueKeys } = require('./support/redis-keys');
 const {
   ROUNDS,
@@ -60,7 +61,6 @@ const SEQ_REQUESTS = Math.round(100 * SECONDS);
 const SEQ_WARMUP = Math.round(SEQ_REQUESTS / 10);
 const CONNECTIONS = 32;
 const REQUEST_TIMEOUT_MS = 10_000;
-const READY_TIMEOUT_MS = 10_000;
 const MAX_FAILURE_RATIO = 0.01;
 const TOKEN_HEADER = 'x-vx11-token';
 const GOALS = { ttfb_added_ms_c1: ['<=', 1] };
@@ -164,33 +164,6 @@ async function concurrent(label, url, headers, seconds) {
   return { rps, failures, attempts: completed + failures };
 }
 
-async function waitForRedis(port, token) {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  for (;;) {
-    const res = await fetch(`http://${HOST}:${port}/vx11/status`, {
-      headers: { [TOKEN_HEADER]: token },
-    });
-    const report = await res.json().catch(() => undefined);
-    if (report && report.redis && report.redis.status === 'up') return;
-    if (Date.now() > deadline) throw new Error(`Redis is not up after ${READY_TIMEOUT_MS} ms`);
-    await sleep(100);
-  }
-}
-
-async function openSwitchWindow(port, token) {
-  const res = await fetch(`http://${HOST}:${port}/madre/power/window/open`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', [TOKEN_HEADER]: token },
-    body: JSON.stringify({ service: 'switch', ttl_sec: 3600, reason: 'stream bench' }),
-  });
-  const body = await res.json().catch(() => ({}));
-  if (res.status !== 200 || !(body.services_started || []).includes('switch')) {
-    throw new Error(
-      `could not open a window on switch: HTTP ${res.status} ${JSON.stringify(body)}`,
-    );
-  }
-}
-
 /** Whether VX11 streams at all: one streamed chat, classified. */
 async function probeStreaming(url, headers) {
   try {
@@ -244,7 +217,7 @@ async function main() {
     });
     servers.push(vx11);
     await waitForRedis(vx11.port, token);
-    await openSwitchWindow(vx11.port, token);
+    await openSwitchWindow(vx11.port, token, 'stream bench');
     const direct = `http://${HOST}:${provider.port}/v1/chat/completions`;
     const through = `http://${HOST}:${vx11.port}/v1/chat/completions`;
     const auth = { [TOKEN_HEADER]: token };

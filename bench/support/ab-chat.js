@@ -27,6 +27,7 @@ const { cannon, round } = require('./measure');
 const { FAKE_PROVIDER, vx11BenchConfig } = require('./fake-provider');
 const { procUsage, vx11NodeArgs } = require('./rounds');
 const { dropQueueKeys } = require('./redis-keys');
+const { waitForRedis, openSwitchWindow } = require('./switch-ready');
 
 const ROUNDS = Number(process.env.AB_ROUNDS || 12);
 const BURST_S = Number(process.env.AB_BURST_S || 3);
@@ -55,18 +56,11 @@ async function startBuild(dir, providerPort) {
     { ...env, VX11_CONFIG_FILE: config },
     { stdoutFile: join(tmp, 'vx11-stdout.log') },
   );
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const window = { service: 'switch', ttl_sec: 3600, reason: 'ab-chat' };
-    const opened = await post(server.port, token, '/madre/power/window/open', window);
-    const chat =
-      opened.status === 200 &&
-      (await post(server.port, token, '/operator/api/chat', {
-        message: 'hello',
-      }));
-    if (chat && chat.json && chat.json.fallback_source === 'switch') break;
-    if (Date.now() > deadline) throw new Error(`${dir}: switch did not answer a chat within 10 s`);
-    await new Promise((r) => setTimeout(r, 200));
+  await waitForRedis(server.port, token);
+  await openSwitchWindow(server.port, token, 'ab-chat');
+  const first = await post(server.port, token, '/operator/api/chat', { message: 'hello' });
+  if (!first.json || first.json.fallback_source !== 'switch') {
+    throw new Error(`${dir}: the first chat was not answered by switch: ${JSON.stringify(first)}`);
   }
   return { dir, server, token, tmp, prefix: env.VX11_QUEUE_PREFIX, cpu: [], rps: [] };
 }

@@ -44,6 +44,7 @@ const {
 } = require('./child-server');
 const { cannon, sleep } = require('./measure');
 const { FAKE_PROVIDER, vx11BenchConfig } = require('./fake-provider');
+const { waitForRedis, openSwitchWindow } = require('./switch-ready');
 
 const PLAIN = process.argv.includes('--plain');
 const SITES = process.argv.includes('--sites');
@@ -208,18 +209,8 @@ async function main() {
     );
     servers.push(vx11);
     const pid = vx11.child.pid;
-    for (let i = 0; ; i += 1) {
-      const s = await json(vx11.port, 'GET', '/vx11/status', token);
-      if (s.body && s.body.redis && s.body.redis.status === 'up') break;
-      if (i > 100) throw new Error('Redis not up');
-      await sleep(100);
-    }
-    const opened = await json(vx11.port, 'POST', '/madre/power/window/open', token, {
-      service: 'switch',
-      ttl_sec: 3600,
-      reason: 'chat profile',
-    });
-    if (opened.status !== 200) throw new Error(`window: ${JSON.stringify(opened)}`);
+    await waitForRedis(vx11.port, token);
+    await openSwitchWindow(vx11.port, token, 'chat profile');
     for (let i = 0; i < 50; i += 1) {
       await json(vx11.port, 'POST', '/operator/api/chat', token, { message: 'warm-up' });
     }

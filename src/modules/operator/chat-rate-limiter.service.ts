@@ -168,20 +168,19 @@ export class ChatRateLimiter {
 
   /** The hit script on `keys` (unprefixed); a plain chain, called once per message or turn. */
   private runHitScript(keys: string[], args: number[]): Promise<unknown> {
-    let sent: Promise<unknown>;
-    let client: Redis;
     const prefix = `${this.config.queuePrefix}:ratelimit:`;
-    const prefixed = keys.map((k) => prefix + k);
+    const call = [keys.length, ...keys.map((k) => prefix + k), ...args] as const;
     try {
-      client = this.client ??= this.redis.createClient('ratelimit', { maxRetriesPerRequest: 1 });
-      sent = client.evalsha(HIT_SCRIPT_SHA, prefixed.length, ...prefixed, ...args);
+      const client = (this.client ??= this.redis.createClient('ratelimit', {
+        maxRetriesPerRequest: 1,
+      }));
+      return client.evalsha(HIT_SCRIPT_SHA, ...call).catch((err: Error) => {
+        if (!/NOSCRIPT/.test(err.message)) throw err;
+        return client.eval(HIT_SCRIPT, ...call);
+      });
     } catch (err) {
       return Promise.reject(err); // the background caller runs in a setImmediate: never throw there
     }
-    return sent.catch((err: Error) => {
-      if (!/NOSCRIPT/.test(err.message)) throw err;
-      return client.eval(HIT_SCRIPT, prefixed.length, ...prefixed, ...args);
-    });
   }
 
   /** A client already over its limit creates no session window: a flood cannot grow the map. */
