@@ -15,6 +15,12 @@
  * The builds are directories like `dist/` inside the project (their `require`s resolve against
  * its node_modules), e.g. `npx tsc -p tsconfig.build.json --outDir test-artifacts/a-dist`.
  * Prints each build's medians, how many rounds B was cheaper, and one JSON line.
+ *
+ * Half of the rounds run with A started first, the other half, on fresh processes, with B first.
+ *
+ * `--get <path>` (e.g. `--get /health`): the bursts are `GET <path>` at 50 connections with the
+ * token, as the gateway bench loads a route, request lines at info; the figure is µs of server
+ * CPU per request.
  */
 
 /* global fetch */
@@ -22,7 +28,15 @@
 const { mkdtempSync, rmSync, writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join, resolve } = require('node:path');
-const { HOST, say, startServer, stopLeftovers, cleanEnv, benchEnv } = require('./child-server');
+const {
+  HOST,
+  say,
+  startServer,
+  stopAndReport,
+  stopLeftovers,
+  cleanEnv,
+  benchEnv,
+} = require('./child-server');
 const { cannon, round } = require('./measure');
 const { FAKE_PROVIDER, vx11BenchConfig } = require('./fake-provider');
 const { procUsage, vx11NodeArgs } = require('./rounds');
@@ -32,8 +46,14 @@ const { waitForRedis, openSwitchWindow } = require('./switch-ready');
 const ROUNDS = Number(process.env.AB_ROUNDS || 12);
 const BURST_S = Number(process.env.AB_BURST_S || 3);
 const WARMUP_S = Number(process.env.AB_WARMUP_S || 6);
-const CONNECTIONS = 32;
 const MESSAGE = JSON.stringify({ message: 'hello' });
+const getAt = process.argv.indexOf('--get');
+/** `--get <path>`: GET bursts at the gateway bench's 50 connections instead of chats at 32. */
+const GET_PATH = getAt === -1 ? undefined : process.argv[getAt + 1];
+const CONNECTIONS = GET_PATH ? 50 : 32;
+/** The figure per burst: ms of server CPU per chat, or µs per GET request. */
+const CPU_UNIT = GET_PATH ? 1e6 : 1e3;
+const UNIT_NAME = GET_PATH ? 'µs per request' : 'ms per chat';
 
 async function post(port, token, path, body) {
   const res = await fetch(`http://${HOST}:${port}${path}`, {
@@ -53,7 +73,7 @@ async function startBuild(dir, providerPort) {
   const server = await startServer(
     dir,
     [...vx11NodeArgs('ab'), resolve(dir, 'src', 'main.js')],
-    { ...env, VX11_CONFIG_FILE: config },
+    { ...env, VX11_CONFIG_FILE: config, ...(GET_PATH ? { VX11_LOG_LEVEL: 'info' } : {}) },
     { stdoutFile: join(tmp, 'vx11-stdout.log') },
   );
   await waitForRedis(server.port, token);
@@ -62,26 +82,33 @@ async function startBuild(dir, providerPort) {
   if (!first.json || first.json.fallback_source !== 'switch') {
     throw new Error(`${dir}: the first chat was not answered by switch: ${JSON.stringify(first)}`);
   }
-  return { dir, server, token, tmp, prefix: env.VX11_QUEUE_PREFIX, cpu: [], rps: [] };
+  return { dir, server, token, tmp, prefix: env.VX11_QUEUE_PREFIX };
 }
 
-/** One burst against `build`: server CPU per chat answered, and chats/s. */
+/** One burst against `build`: server CPU per answer (CPU_UNIT), and answers/s. */
 async function burst(build, seconds) {
   const before = procUsage(build.server.child.pid);
+  const request = GET_PATH
+    ? { url: `http://${HOST}:${build.server.port}${GET_PATH}` }
+    : {
+        url: `http://${HOST}:${build.server.port}/operator/api/chat`,
+        method: 'POST',
+        body: MESSAGE,
+      };
   const result = await cannon({
-    url: `http://${HOST}:${build.server.port}/operator/api/chat`,
-    method: 'POST',
+    ...request,
     connections: CONNECTIONS,
     duration: seconds,
     headers: { 'x-vx11-token': build.token, 'content-type': 'application/json' },
-    body: MESSAGE,
   });
   const after = procUsage(build.server.child.pid);
   const answered = result['2xx'];
   if (answered === 0 || result.non2xx > answered / 100) {
-    throw new Error(`${build.dir}: ${result.non2xx} of ${answered + result.non2xx} chats failed`);
+    throw new Error(
+      `${build.dir}: ${result.non2xx} of ${answered + result.non2xx} requests failed`,
+    );
   }
-  return { cpuMs: ((after.cpuS - before.cpuS) * 1000) / answered, rps: answered / seconds };
+  return { cpu: ((after.cpuS - before.cpuS) * CPU_UNIT) / answered, rps: answered / seconds };
 }
 
 const median = (values) => {
@@ -91,38 +118,53 @@ const median = (values) => {
 };
 
 async function main() {
-  const dirs = process.argv.slice(2);
-  if (dirs.length !== 2) throw new Error('usage: node bench/support/ab-chat.js <dist A> <dist B>');
-  const builds = [];
+  const dirs = process.argv
+    .slice(2)
+    .filter((arg, i, all) => arg !== '--get' && all[i - 1] !== '--get');
+  if (dirs.length !== 2 || (getAt !== -1 && !GET_PATH?.startsWith('/'))) {
+    throw new Error('usage: node bench/support/ab-chat.js <dist A> <dist B> [--get <path>]');
+  }
+  const builds = dirs.map((dir) => ({ dir, cpu: [], rps: [] }));
+  let running = [];
   try {
     const provider = await startServer('provider', [FAKE_PROVIDER], cleanEnv());
-    for (const dir of dirs) builds.push(await startBuild(dir, provider.port));
-    for (const build of builds) await burst(build, WARMUP_S);
-    for (let i = 0; i < ROUNDS; i += 1) {
-      for (const build of i % 2 ? [...builds].reverse() : builds) {
-        const { cpuMs, rps } = await burst(build, BURST_S);
-        build.cpu.push(cpuMs);
-        build.rps.push(rps);
+    // A process started first measured dearer than its twin started second (an A/A run of
+    // 2026-12-03: 7 of 8 rounds), so each half of the rounds starts the builds the other way.
+    for (const half of [0, 1]) {
+      const order = half === 0 ? builds : [...builds].reverse();
+      running = [];
+      for (const build of order)
+        running.push({ build, ...(await startBuild(build.dir, provider.port)) });
+      for (const run of running) await burst(run, WARMUP_S);
+      const rounds = half === 0 ? Math.ceil(ROUNDS / 2) : Math.floor(ROUNDS / 2);
+      for (let i = 0; i < rounds; i += 1) {
+        for (const run of i % 2 ? [...running].reverse() : running) {
+          const { cpu, rps } = await burst(run, BURST_S);
+          run.build.cpu.push(cpu);
+          run.build.rps.push(rps);
+        }
       }
+      await stopRuns(running);
     }
     const [a, b] = builds;
     const bCheaper = a.cpu.filter((cpuA, i) => b.cpu[i] < cpuA).length;
     const figures = {};
+    const cpuKey = GET_PATH ? 'cpu_us_per_request' : 'cpu_ms_per_chat';
     for (const [key, build] of [
       ['a', a],
       ['b', b],
     ]) {
-      figures[`${key}_cpu_ms_per_chat`] = round(median(build.cpu), 3);
+      figures[`${key}_${cpuKey}`] = round(median(build.cpu), 3);
       figures[`${key}_rps`] = round(median(build.rps), 0);
       say(
-        `${key.toUpperCase()} ${build.dir}: CPU per chat median ${figures[`${key}_cpu_ms_per_chat`]} ms` +
-          ` (${build.cpu.map((v) => v.toFixed(2)).join(' ')}), chats/s ${figures[`${key}_rps`]}`,
+        `${key.toUpperCase()} ${build.dir}: CPU median ${figures[`${key}_${cpuKey}`]} ${UNIT_NAME}` +
+          ` (${build.cpu.map((v) => v.toFixed(2)).join(' ')}), answers/s ${figures[`${key}_rps`]}`,
       );
     }
     say(`B cheaper in ${bCheaper} of ${ROUNDS} rounds`);
     console.log(
       JSON.stringify({
-        ab: 'chat',
+        ab: GET_PATH ? `GET ${GET_PATH}` : 'chat',
         a: a.dir,
         b: b.dir,
         ...figures,
@@ -131,11 +173,17 @@ async function main() {
       }),
     );
   } finally {
+    await stopRuns(running);
     await stopLeftovers();
-    for (const build of builds) {
-      await dropQueueKeys(build.prefix).catch(() => undefined);
-      rmSync(build.tmp, { recursive: true, force: true });
-    }
+  }
+}
+
+/** Stops the running builds and drops their queues and data. */
+async function stopRuns(runs) {
+  for (const run of runs.splice(0)) {
+    await stopAndReport(run.server);
+    await dropQueueKeys(run.prefix).catch(() => undefined);
+    rmSync(run.tmp, { recursive: true, force: true });
   }
 }
 

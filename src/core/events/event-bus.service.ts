@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { currentCorrelationId } from '../correlation/correlation';
 import { guarded } from '../util/guarded';
 import { timeOrderedId } from '../util/time-ordered-id';
+import { isoNow } from '../util/iso-now';
 
 export type Severity = 'debug' | 'info' | 'warning' | 'error' | 'critical';
 
@@ -52,7 +53,7 @@ export class EventBus {
       event_id: timeOrderedId(),
       type,
       source,
-      timestamp: new Date().toISOString(),
+      timestamp: isoNow(),
       correlation_id: currentCorrelationId() ?? null,
       severity,
       payload,

@@ -6,6 +6,7 @@ import type { Options as PinoHttpOptions } from 'pino-http';
 import type PinoPretty from 'pino-pretty';
 import { AppConfig } from '../config/app-config';
 import { turnBatchedDestination } from './turn-batched-destination';
+import { isoTimeField } from '../util/iso-now';
 
 const CENSOR = '[redacted]';
 
@@ -120,7 +121,7 @@ export function baseLoggerOptions(level: string): LoggerOptions {
   return {
     level,
     base: { pid: process.pid },
-    timestamp: pino.stdTimeFunctions.isoTime,
+    timestamp: isoTimeField,
     formatters: { level: (label) => ({ level: label }) },
     redact: { paths: REDACTED_PATHS, censor: CENSOR },
     hooks: { logMethod: demoteBootNoise },

@@ -18,6 +18,7 @@ import { ChatPersistenceReporter, UnsavedMessage } from './chat-persistence-repo
 import { ChatRateLimiter } from './chat-rate-limiter.service';
 import { ChatStore } from './chat-store.service';
 import { timeOrderedId } from '../../core/util/time-ordered-id';
+import { isoNow } from '../../core/util/iso-now';
 
 const DEFAULT_CONTEXT_MESSAGES = 10;
 const DEFAULT_CONTEXT_CHARS = 16000;
@@ -276,7 +277,7 @@ export class OperatorChatService {
       session_id: sessionId,
       role,
       content,
-      timestamp: new Date().toISOString(),
+      timestamp: isoNow(),
       correlation_id: correlationId,
       fallback_source: null,
       provider: null,
