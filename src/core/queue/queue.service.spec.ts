@@ -84,3 +84,39 @@ describe('QueueService.queue', () => {
     }
   });
 });
+
+describe('QueueService.request', () => {
+  /** A service with Redis up whose queue's add() does what `add` does. */
+  function withAdd(add: () => Promise<unknown>, up = true): QueueService {
+    const service = serviceWith({} as Redis);
+    (service as unknown as { redis: { isUp: () => boolean } }).redis.isUp = () => up;
+    jest
+      .spyOn(service, 'queue')
+      .mockReturnValue({ add } as unknown as ReturnType<QueueService['queue']>);
+    return service;
+  }
+  const ask = (service: QueueService, timeoutMs = 5000) =>
+    service.request(QueueName.Health, 'health-check' as never, {}, timeoutMs);
+
+  it('ends a wait whose enqueue never settles when the reply is due', async () => {
+    const service = withAdd(() => new Promise(() => undefined));
+    await expect(ask(service, 50)).rejects.toThrow('no result within 50 ms');
+  });
+
+  it('hands an enqueue failure to the caller at once, as an Error', async () => {
+    await expect(ask(withAdd(() => Promise.reject(new Error('READONLY'))))).rejects.toThrow(
+      'READONLY',
+    );
+    await expect(ask(withAdd(() => Promise.reject('a string')))).rejects.toThrow('a string');
+    const throwing = withAdd(() => {
+      throw new Error('no such queue');
+    });
+    await expect(ask(throwing)).rejects.toThrow('no such queue');
+  });
+
+  it('refuses without Redis, before making a job', async () => {
+    const add = jest.fn(() => Promise.resolve());
+    await expect(ask(withAdd(add, false))).rejects.toThrow('redis unreachable');
+    expect(add).not.toHaveBeenCalled();
+  });
+});

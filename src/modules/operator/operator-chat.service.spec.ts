@@ -46,10 +46,17 @@ class FakeQueues {
 class FakeStore {
   readonly messages: ChatMessageEntity[] = [];
   refuse: Error | null = null;
+  /** Refuse by throwing before any promise (a statement that cannot even be prepared). */
+  refuseAtOnce = false;
   /** While set, a user message's commit waits for it (a slow commit). */
   userCommit: Promise<void> | null = null;
 
-  async append(message: ChatMessageEntity): Promise<void> {
+  append(message: ChatMessageEntity): Promise<void> {
+    if (this.refuse && this.refuseAtOnce) throw this.refuse;
+    return this.commit(message);
+  }
+
+  private async commit(message: ChatMessageEntity): Promise<void> {
     if (this.refuse) throw this.refuse;
     if (message.role === 'user' && this.userCommit) await this.userCommit;
     this.messages.push(message);
@@ -295,6 +302,22 @@ describe('OperatorChatService', () => {
     store.refuse = null;
     await chat('status', 'kept');
     expect(raised).toHaveLength(1);
+    expect(store.messages.map((m) => m.session_id)).toEqual(['kept', 'kept']);
+  });
+
+  it('answers and reports the same when the store throws before it even starts a commit', async () => {
+    store.refuse = new Error('SQLITE_MISUSE: the database connection is not open');
+    store.refuseAtOnce = true;
+
+    const answer = await chat('status', 'unprepared');
+
+    expect(answer).toMatchObject({ session_id: 'unprepared' });
+    expect(raised).toHaveLength(1);
+    expect(raised[0].detail).toContain(`assistant message ${answer.message_id} not stored`);
+    expect(raised[0].detail).toContain('SQLITE_MISUSE');
+    store.refuse = null;
+    store.refuseAtOnce = false;
+    await chat('status', 'kept');
     expect(store.messages.map((m) => m.session_id)).toEqual(['kept', 'kept']);
   });
 
