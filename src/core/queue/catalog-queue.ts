@@ -10,7 +10,6 @@ import {
   RepeatOptions,
 } from 'bullmq';
 import { afterConnectionStarts } from './after-connection-starts';
-import { traceUnlessTelemetry } from './untraced';
 import { JobCatalog } from './job-catalog';
 
 /**
@@ -27,20 +26,6 @@ export class CatalogQueue extends Queue {
     opts: QueueOptions,
   ) {
     super(name, opts);
-  }
-
-  /**
-   * Without telemetry (VX11 configures none) BullMQ's add() is addJob() inside three async
-   * wrappers (add, its tracing helper, the traced callback): five promises more per chat, each
-   * a step for AsyncLocalStorage on Node 20 (bench/README.md item 32). With telemetry, BullMQ's.
-   */
-  override add(name: string, data: unknown, opts?: JobsOptions): Promise<Job> {
-    if (this.opts.telemetry) return super.add(name, data, opts);
-    return this.addJob(name, data, opts);
-  }
-
-  override trace<T>(...args: Parameters<Queue['trace']>): Promise<T | Promise<T>> {
-    return traceUnlessTelemetry<T>(this.opts.telemetry, () => super.trace(...args), args[3]);
   }
 
   // Not async: every chat adds a job, and an async wrapper is two more promises (item 32).

@@ -1,6 +1,5 @@
 import { JobScheduler, Repeat, Worker } from 'bullmq';
 import { afterConnectionStarts } from './after-connection-starts';
-import { traceUnlessTelemetry } from './untraced';
 
 const guarded = new WeakSet<JobScheduler>();
 
@@ -24,10 +23,6 @@ export class ClosableWorker extends Worker {
     const closing = super.close(force); // sets this.closing before any wait can resume
     stopStalledChecks(this);
     return closing;
-  }
-
-  override trace<T>(...args: Parameters<Worker['trace']>): Promise<T | Promise<T>> {
-    return traceUnlessTelemetry<T>(this.opts.telemetry, () => super.trace(...args), args[3]);
   }
 
   override get jobScheduler(): Promise<JobScheduler> {
