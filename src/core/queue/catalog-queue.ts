@@ -28,15 +28,8 @@ export class CatalogQueue extends Queue {
     super(name, opts);
   }
 
-  // Not async: every chat adds a job, and an async wrapper is two more promises (item 32).
-  protected override addJob(name: string, data: unknown, opts?: JobsOptions): Promise<Job> {
-    let spec: JobsOptions;
-    try {
-      spec = this.catalog.job(this.name, name);
-    } catch (err) {
-      return Promise.reject(err as Error);
-    }
-    return super.addJob(name, data, { ...opts, ...spec });
+  protected override async addJob(name: string, data: unknown, opts?: JobsOptions): Promise<Job> {
+    return super.addJob(name, data, { ...opts, ...this.catalog.job(this.name, name) });
   }
 
   override async addBulk(

@@ -58,17 +58,11 @@ export class JobHandlers implements OnApplicationBootstrap {
         this.handlers.get(jobKey(queue, job))![0],
       ]),
     );
-    // Not async (every chat's job runs through it, item 32): QueueService's guard turns a
-    // synchronous throw of a handler into the job's failure like a rejection.
-    return (job, _token, signal) => {
+    return async (job, _token, signal) => {
       const handler = byName.get(job.name);
       // Only a producer bypassing the catalog gets here; retrying cannot help.
-      if (!handler) {
-        return Promise.reject(
-          new UnrecoverableError(`no handler for job ${jobKey(queue, job.name)}`),
-        );
-      }
-      return Promise.resolve(handler(job, signal));
+      if (!handler) throw new UnrecoverableError(`no handler for job ${jobKey(queue, job.name)}`);
+      return handler(job, signal);
     };
   }
 }

@@ -207,29 +207,18 @@ export class QueueService implements OnApplicationShutdown {
   }
 
   private guard(name: QueueName, processor: Processor, active: ActiveJobs): Processor {
-    // BullMQ stores err.message and err.stack: give it an Error whatever was thrown.
-    const asError = (err: unknown) =>
-      err instanceof Error ? err : new Error(`${name} job: ${describeError(err)}`);
-    // A chain rather than an async function: every chat's job runs through it (item 32).
-    return (job, token, signal) => {
+    return async (job, token, signal) => {
       active.start(job.id);
-      let running: Promise<unknown>;
       try {
-        running = Promise.resolve(processor(job, token, signal));
+        const result = await processor(job, token, signal);
+        // The caller waiting in request() has its answer now; BullMQ then records the job as
+        // completed in Redis (a round trip the caller need not wait for).
+        this.replies.resolve(job.id, result);
+        return result;
       } catch (err) {
-        return Promise.reject(asError(err));
+        // BullMQ stores err.message and err.stack: give it an Error whatever was thrown.
+        throw err instanceof Error ? err : new Error(`${name} job: ${describeError(err)}`);
       }
-      return running.then(
-        (result) => {
-          // The caller waiting in request() has its answer now; BullMQ then records the job
-          // as completed in Redis (a round trip the caller need not wait for).
-          this.replies.resolve(job.id, result);
-          return result;
-        },
-        (err: unknown) => {
-          throw asError(err);
-        },
-      );
     };
   }
 

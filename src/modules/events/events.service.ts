@@ -156,7 +156,7 @@ export class EventsService
    * An event a module emitted. It is never refused: a canonical type whose payload lacks its
    * fields is stored with canonical:false (and the emitter's bug is logged).
    */
-  private recordEmitted(event: VxEvent): Promise<void> {
+  private async recordEmitted(event: VxEvent): Promise<void> {
     let canonical = false;
     if (isCanonicalType(event.type)) {
       const problems = canonicalPayloadProblems(event.type, event.payload);
@@ -167,26 +167,22 @@ export class EventsService
         );
       }
     }
-    return this.persist({ ...event, canonical }, jsonText(event.payload), 'internal');
+    await this.persist({ ...event, canonical }, jsonText(event.payload), 'internal');
   }
 
-  /**
-   * Appends to the ledger; resolves once the event is committed and fsynced. A chain rather
-   * than async functions: every event, emitted or ingested, comes through (item 32).
-   */
-  private persist(event: VxEvent, payloadText: string, origin: Origin): Promise<void> {
-    return this.writer.append(event, payloadText).then(
-      () => this.metrics.countStored(event.type, event.canonical, origin),
-      (err: unknown) => {
-        if (err instanceof LedgerWriteError) {
-          throw new ApiError(
-            EventsErrors.ledger_unavailable,
-            'The event could not be stored; try again',
-          );
-        }
-        throw err;
-      },
-    );
+  private async persist(event: VxEvent, payloadText: string, origin: Origin): Promise<void> {
+    try {
+      await this.writer.append(event, payloadText);
+    } catch (err) {
+      if (err instanceof LedgerWriteError) {
+        throw new ApiError(
+          EventsErrors.ledger_unavailable,
+          'The event could not be stored; try again',
+        );
+      }
+      throw err;
+    }
+    this.metrics.countStored(event.type, event.canonical, origin);
   }
 }
 
