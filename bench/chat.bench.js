@@ -13,7 +13,7 @@
  * switch-tier provider and a chat rate limit too high to interfere. It opens a window on switch
  * (`POST /madre/power/window/open`, ttl_sec 3600) and checks that one `POST /operator/api/chat`
  * answers with `fallback_source: "switch"`. `rss_boot_mb` is read 2 s later and `rss_idle_mb`
- * after 15 s of quiet (a quiet VX11 gives back what boot left in its heap within 10 s).
+ * after 42 s of quiet (a VX11 quiet for 30 s gives back what boot left in its heap).
  * Then BENCH_ROUNDS rounds (default 3, each once the load average is below 1, bounded):
  *
  *   - concurrency 1: warm-up + 200 × BENCH_SECONDS sequential requests over one keep-alive
@@ -89,8 +89,11 @@ const DURATION_S = SECONDS;
 const MAX_FAILURE_RATIO = 0.01; // failed requests, and chats not answered by switch
 const REQUEST_TIMEOUT_MS = 10_000;
 const READY_TIMEOUT_MS = 10_000; // for Redis to be reported up
-/** Quiet time after the 2-s boot reading before `rss_idle_mb` (two checks of the idle heap trim). */
-const IDLE_AFTER_BOOT_MS = 13_000;
+/**
+ * Quiet time after the 2-s boot reading before `rss_idle_mb`: the idle heap trim needs six
+ * quiet checks in a row (30 s, every 5 s), the first of which may still have seen the chat.
+ */
+const IDLE_AFTER_BOOT_MS = 40_000;
 const TOKEN_HEADER = 'X-VX11-Token';
 const GOALS = {
   p50_added_ms_c1: ['<=', 1.0],
@@ -397,8 +400,8 @@ async function main() {
     await sleep(2000); // let boot work (window recovery, first samples) settle
     const booted = procUsage(vx11.child.pid);
     const rssBoot = booted ? mb(booted.rssBytes) : null;
-    // Idle is what a quiet server holds: by then it has given back what boot left (its first
-    // quiet check, every 5 s, trims the heap: core/memory/idle-heap-trim.ts).
+    // Idle is what a quiet server holds: by then it has given back what boot left (30 s of
+    // quiet checks, every 5 s, trim the heap: core/memory/idle-heap-trim.ts).
     await sleep(IDLE_AFTER_BOOT_MS);
     const idle = procUsage(vx11.child.pid);
     const rssIdle = idle ? mb(idle.rssBytes) : null;

@@ -14,6 +14,7 @@ describe('IdleHeapTrim', () => {
     let slack = slackMb * MB;
     const idle = new IdleHeapTrim({
       minSlackBytes: 16 * MB,
+      quietChecks: 1,
       slack: () => slack,
       trim: () => {
         trims.push(slack);
@@ -38,6 +39,40 @@ describe('IdleHeapTrim', () => {
     expect(trims).toEqual([30 * MB, 40 * MB]);
   });
 
+  it('waits for a whole quiet spell: a busy check in between starts it again', async () => {
+    const trims: number[] = [];
+    const idle = new IdleHeapTrim({
+      quietChecks: 3,
+      slack: () => 64 * MB,
+      trim: () => {
+        trims.push(1);
+        return Promise.resolve();
+      },
+    });
+    expect(await idle.check(0)).toBe(false);
+    expect(await idle.check(0)).toBe(false);
+    expect(await idle.check(0.5)).toBe(false); // a burst between two lulls
+    expect(await idle.check(0)).toBe(false);
+    expect(await idle.check(0.01)).toBe(false);
+    expect(trims).toEqual([]);
+    expect(await idle.check(0)).toBe(true); // three quiet checks in a row
+    expect(trims).toEqual([1]);
+  });
+
+  it('by default lets 30 s of quiet pass (six checks) before a full GC', async () => {
+    let calls = 0;
+    const idle = new IdleHeapTrim({
+      slack: () => 64 * MB,
+      trim: () => {
+        calls += 1;
+        return Promise.resolve();
+      },
+    });
+    for (let i = 0; i < 5; i += 1) expect(await idle.check(0)).toBe(false);
+    expect(calls).toBe(0);
+    expect(await idle.check(0)).toBe(true);
+  });
+
   it('leaves the heap alone when it holds too little to be worth a full GC', async () => {
     const { idle, trims, setSlack } = trimmer(8);
     expect(await idle.check(0)).toBe(false);
@@ -50,6 +85,7 @@ describe('IdleHeapTrim', () => {
     const reports: unknown[] = [];
     let calls = 0;
     const idle = new IdleHeapTrim({
+      quietChecks: 1,
       slack: () => 64 * MB,
       trim: () => {
         calls += 1;

@@ -6,6 +6,13 @@ import { getHeapSpaceStatistics } from 'node:v8';
 const CHECK_EVERY_MS = 5_000;
 /** Event-loop utilisation over one check interval under which the process counts as quiet. */
 const QUIET_ELU = 0.02;
+/**
+ * Quiet checks in a row before a trim (30 s): a trim is a full GC (~0.1 s the event loop
+ * cannot serve) and leaves the next seconds of work dearer — after one, the first 3 s of a
+ * `/health` burst cost 20–50 % more CPU per request (bench/README.md, item 33). A lull
+ * between two bursts of use is not idleness.
+ */
+const QUIET_CHECKS_BEFORE_TRIM = 6;
 /** Heap pages held beyond what is in use before giving them back is worth a full GC. */
 const MIN_SLACK_BYTES = 16 * 1024 * 1024;
 /** A trim that has not answered by then is given up (it never should take this long). */
@@ -46,6 +53,8 @@ export function reduceHeap(): Promise<void> {
 
 export interface IdleHeapTrimOptions {
   minSlackBytes?: number;
+  /** Quiet checks in a row before a trim (default QUIET_CHECKS_BEFORE_TRIM). */
+  quietChecks?: number;
   slack?: () => number;
   trim?: () => Promise<void>;
   /** Told after each trim what it gave back (or why it failed). */
@@ -54,7 +63,7 @@ export interface IdleHeapTrimOptions {
 
 /**
  * Gives the heap pages a burst of work left behind back to the system once the process has
- * been quiet for a check interval: V8 keeps its young generation at the size the busiest
+ * been quiet for QUIET_CHECKS_BEFORE_TRIM check intervals in a row (30 s): V8 keeps its young generation at the size the busiest
  * moment needed (~30 MB here) and rarely shrinks it on its own while timers keep running, so
  * an idle VX11 held ~147 MB of RSS after boot and ~110 MB after such a trim (bench/README.md).
  * One trim per quiet spell, and only when enough is held to be worth a full GC (~0.1 s here).
@@ -65,6 +74,8 @@ export class IdleHeapTrim {
   private last: EventLoopUtilization | undefined;
   /** Work happened since the last trim (boot counts). */
   private armed = true;
+  /** Quiet checks since the last busy one. */
+  private quietStreak = 0;
   private trimming = false;
 
   constructor(private readonly options: IdleHeapTrimOptions = {}) {}
@@ -87,8 +98,11 @@ export class IdleHeapTrim {
   async check(elu: number): Promise<boolean> {
     if (elu >= QUIET_ELU) {
       this.armed = true;
+      this.quietStreak = 0;
       return false;
     }
+    this.quietStreak += 1;
+    if (this.quietStreak < (this.options.quietChecks ?? QUIET_CHECKS_BEFORE_TRIM)) return false;
     if (!this.armed || this.trimming) return false;
     const slack = this.options.slack ?? heapSlackBytes;
     const before = slack();
