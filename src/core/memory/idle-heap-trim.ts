@@ -9,7 +9,7 @@ const QUIET_ELU = 0.02;
 /**
  * Quiet checks in a row before a trim (30 s): a trim is a full GC (~0.1 s the event loop
  * cannot serve) and leaves the next seconds of work dearer — after one, the first 3 s of a
- * `/health` burst cost 20–50 % more CPU per request (bench/README.md, item 33). A lull
+ * `/health` burst cost 40–60 % more CPU per request (bench/README.md, item 33). A lull
  * between two bursts of use is not idleness.
  */
 const QUIET_CHECKS_BEFORE_TRIM = 6;
@@ -63,9 +63,10 @@ export interface IdleHeapTrimOptions {
 
 /**
  * Gives the heap pages a burst of work left behind back to the system once the process has
- * been quiet for QUIET_CHECKS_BEFORE_TRIM check intervals in a row (30 s): V8 keeps its young generation at the size the busiest
- * moment needed (~30 MB here) and rarely shrinks it on its own while timers keep running, so
- * an idle VX11 held ~147 MB of RSS after boot and ~110 MB after such a trim (bench/README.md).
+ * been quiet for QUIET_CHECKS_BEFORE_TRIM check intervals in a row (30 s): V8 keeps its young
+ * generation at the size the busiest moment needed (~30 MB here) and rarely shrinks it on its
+ * own while timers keep running, so an idle VX11 held ~147 MB of RSS after boot and ~110 MB
+ * after such a trim (bench/README.md).
  * One trim per quiet spell, and only when enough is held to be worth a full GC (~0.1 s here).
  * The check timer never holds the process open.
  */
