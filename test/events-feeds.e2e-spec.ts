@@ -82,9 +82,10 @@ describe('live feeds', () => {
       types: ['*'],
     });
     expect(socket.frames[0]).toBe(hello); // the first frame
-    const stream = await sse();
+    const stream = await sse('', { ...t.auth, 'x-correlation-id': 'sse-corr-1' });
     expect(stream.status).toBe(200);
     expect(stream.headers['content-type']).toBe('text/event-stream; charset=utf-8');
+    expect(stream.headers['x-correlation-id']).toBe('sse-corr-1'); // written raw, still echoed
 
     const res = await ingest(CANONICAL);
     const expected = {

@@ -459,8 +459,10 @@ describe('MCP server on /mcp (the SDK client over Streamable HTTP)', () => {
     await call(client, 'vx11_status');
     // A second, raw session with its GET stream open: the stream must end with the session.
     const auth = { authorization: `Bearer ${TEST_TOKEN}` };
-    const init = await rawPost(auth);
+    const init = await rawPost({ ...auth, 'x-correlation-id': 'mcp-raw-1' });
     expect(init.status).toBe(200);
+    // The SDK's transport writes this response itself: the correlation id still comes back.
+    expect(init.headers.get('x-correlation-id')).toBe('mcp-raw-1');
     const rawId = init.headers.get('mcp-session-id')!;
     await init.text();
     const headers = { ...auth, 'mcp-session-id': rawId, 'mcp-protocol-version': '2025-06-18' };

@@ -56,8 +56,11 @@ export function installRequestContext(
   fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done) => {
     const started = performance.now();
     const correlationId = String(request.id);
+    // On the reply, not the raw response: Node's writeHead takes its fast path only when
+    // nothing was set on the raw response (bench/README.md, item 34). Code that writes a
+    // response raw takes it over with hijackResponse(), which carries the header across.
+    void reply.header(CORRELATION_HEADER, correlationId);
     const res = reply.raw;
-    res.setHeader(CORRELATION_HEADER, correlationId);
     logWhenDone(lines, request, res, correlationId, started, isProbeRequest(request.headers));
     correlationStorage.run(new CorrelationScope(correlationId, root), done);
   });

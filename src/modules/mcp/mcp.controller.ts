@@ -12,6 +12,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../../core/errors/api-error';
+import { hijackResponse } from '../../core/http/hijack-response';
 import {
   ApiErrors,
   ApiModuleErrors,
@@ -223,7 +224,7 @@ export class McpController {
     body: unknown,
   ): Promise<void> {
     this.sessions.track(session, reply.raw);
-    reply.hijack();
+    hijackResponse(reply);
     try {
       await session.transport.handleRequest(request.raw, reply.raw, body);
     } catch (err) {

@@ -1,4 +1,5 @@
 import type { FastifyReply } from 'fastify';
+import { hijackResponse } from '../../core/http/hijack-response';
 
 /** Headers that keep proxies from buffering a stream. */
 const SSE_HEADERS = {
@@ -36,12 +37,8 @@ export class ChatSse {
   open(headers: Record<string, string> = {}): void {
     if (this.opened || this.abort.signal.aborted) return;
     this.opened = true;
-    this.reply.hijack();
-    const raw = this.reply.raw;
-    const own = Object.fromEntries(
-      Object.entries(this.reply.getHeaders()).filter(([, v]) => v !== undefined),
-    ) as Record<string, string>;
-    raw.writeHead(200, { ...own, ...SSE_HEADERS, ...headers });
+    const raw = hijackResponse(this.reply);
+    raw.writeHead(200, { ...SSE_HEADERS, ...headers });
     raw.socket?.setNoDelay(true);
     raw.on('error', () => this.abort.abort());
   }

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../../../core/config/app-config';
 import { ApiError } from '../../../core/errors/api-error';
+import { hijackResponse } from '../../../core/http/hijack-response';
 import { describeError, guarded } from '../../../core/util/guarded';
 import type { EventFilter } from '../event-filter';
 import { viewOfRow } from '../event-view';
@@ -76,8 +77,7 @@ export class SseFeed implements OnModuleInit, BeforeApplicationShutdown {
         ? null
         : new FeedBatch(this.store.since(filter, lastEventId, MAX_CATCH_UP).map(viewOfRow));
     const clientId = randomUUID();
-    reply.hijack();
-    const res = reply.raw;
+    const res = hijackResponse(reply);
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',
