@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createServer, Server, ServerResponse } from 'node:http';
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { chatCompletion, streamCompletion } from './openai-client';
 import { Provider, ProviderError } from './provider';
@@ -171,6 +171,43 @@ describe('chatCompletion', () => {
       res.end(JSON.stringify({ choices: [{ message: { content: 'again' } }] }));
     };
     await expect(ask()).resolves.toMatchObject({ content: 'again' }); // the client still works
+  });
+
+  it("ends the request when the caller's signal fires, before or during the call", async () => {
+    let closed = 0;
+    answer = (res) => {
+      res.on('close', () => (closed += 1)); // and no answer
+    };
+    const caller = new AbortController();
+    const during = chatCompletion(provider, [{ role: 'user', content: 'hi' }], 2000, {
+      signal: caller.signal,
+    });
+    setTimeout(() => caller.abort(), 50);
+    await expect(during).rejects.toThrow('cancelled by the caller');
+    const deadline = Date.now() + 2000;
+    while (closed === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(closed).toBe(1); // the provider saw its connection end, not a timeout
+
+    const before = chatCompletion(provider, [{ role: 'user', content: 'hi' }], 2000, {
+      signal: caller.signal, // already aborted
+    });
+    await expect(before).rejects.toThrow('cancelled by the caller');
+  });
+
+  it('calls a base URL with no path at /chat/completions, and one with a path below it', async () => {
+    const paths: string[] = [];
+    answer = (res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ choices: [{ message: { content: 'ok' } }] }));
+    };
+    const seen = (req: IncomingMessage) => paths.push(req.url ?? '');
+    server.prependListener('request', seen);
+    const origin = provider.base_url.replace(/\/v1$/, '');
+    const messages = [{ role: 'user' as const, content: 'hi' }];
+    await chatCompletion({ ...provider, base_url: `${origin}/` }, messages, 2000);
+    await chatCompletion({ ...provider, base_url: `${origin}/api/v2//` }, messages, 2000);
+    server.off('request', seen);
+    expect(paths).toEqual(['/chat/completions', '/api/v2/chat/completions']);
   });
 
   it('turns a non-2xx status and a body that is not JSON into ProviderErrors', async () => {
