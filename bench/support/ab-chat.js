@@ -21,11 +21,17 @@
  * `--get <path>` (e.g. `--get /health`): the bursts are `GET <path>` at 50 connections with the
  * token, as the gateway bench loads a route, request lines at info; the figure is µs of server
  * CPU per request.
+ *
+ * `--c1`: the bursts are sequential chats on one keep-alive connection, as the chat bench's c=1
+ * run; besides the CPU per chat, each burst's p50 latency (ms), and in how many rounds B's was
+ * lower. For a change to the path of one chat, which at c=32 hides behind the others.
  */
 
 /* global fetch */
 
 const { mkdtempSync, rmSync, writeFileSync } = require('node:fs');
+const http = require('node:http');
+const { performance } = require('node:perf_hooks');
 const { tmpdir } = require('node:os');
 const { join, resolve } = require('node:path');
 const {
@@ -51,6 +57,8 @@ const getAt = process.argv.indexOf('--get');
 /** `--get <path>`: GET bursts at the gateway bench's 50 connections instead of chats at 32. */
 const GET_PATH = getAt === -1 ? undefined : process.argv[getAt + 1];
 const CONNECTIONS = GET_PATH ? 50 : 32;
+/** `--c1`: sequential chats, one at a time, each timed. */
+const C1 = process.argv.includes('--c1');
 /** The figure per burst: ms of server CPU per chat, or µs per GET request. */
 const CPU_UNIT = GET_PATH ? 1e6 : 1e3;
 const UNIT_NAME = GET_PATH ? 'µs per request' : 'ms per chat';
@@ -85,8 +93,60 @@ async function startBuild(dir, providerPort) {
   return { dir, server, token, tmp, prefix: env.VX11_QUEUE_PREFIX };
 }
 
+/** One chat on `agent`'s one connection; resolves with its status. */
+function chatOnce(build, agent) {
+  return new Promise((resolveChat, reject) => {
+    const req = http.request(
+      {
+        host: HOST,
+        port: build.server.port,
+        path: '/operator/api/chat',
+        method: 'POST',
+        agent,
+        headers: {
+          'x-vx11-token': build.token,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(MESSAGE),
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolveChat(res.statusCode));
+      },
+    );
+    req.on('error', reject);
+    req.end(MESSAGE);
+  });
+}
+
+/** `--c1`: sequential chats for `seconds`: server CPU per chat, chats/s and the p50 latency. */
+async function sequentialBurst(build, seconds) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const latencies = [];
+  let failed = 0;
+  const before = procUsage(build.server.child.pid);
+  const end = performance.now() + seconds * 1000;
+  while (performance.now() < end) {
+    const started = performance.now();
+    const status = await chatOnce(build, agent);
+    latencies.push(performance.now() - started);
+    if (status !== 200) failed += 1;
+  }
+  const after = procUsage(build.server.child.pid);
+  agent.destroy();
+  if (failed > latencies.length / 100) {
+    throw new Error(`${build.dir}: ${failed} of ${latencies.length} chats failed`);
+  }
+  return {
+    cpu: ((after.cpuS - before.cpuS) * CPU_UNIT) / latencies.length,
+    rps: latencies.length / seconds,
+    p50: median(latencies),
+  };
+}
+
 /** One burst against `build`: server CPU per answer (CPU_UNIT), and answers/s. */
 async function burst(build, seconds) {
+  if (C1) return sequentialBurst(build, seconds);
   const before = procUsage(build.server.child.pid);
   const request = GET_PATH
     ? { url: `http://${HOST}:${build.server.port}${GET_PATH}` }
@@ -120,11 +180,11 @@ const median = (values) => {
 async function main() {
   const dirs = process.argv
     .slice(2)
-    .filter((arg, i, all) => arg !== '--get' && all[i - 1] !== '--get');
+    .filter((arg, i, all) => arg !== '--get' && all[i - 1] !== '--get' && arg !== '--c1');
   if (dirs.length !== 2 || (getAt !== -1 && !GET_PATH?.startsWith('/'))) {
-    throw new Error('usage: node bench/support/ab-chat.js <dist A> <dist B> [--get <path>]');
+    throw new Error('usage: node bench/support/ab-chat.js <dist A> <dist B> [--get <path> | --c1]');
   }
-  const builds = dirs.map((dir) => ({ dir, cpu: [], rps: [] }));
+  const builds = dirs.map((dir) => ({ dir, cpu: [], rps: [], p50: [] }));
   let running = [];
   try {
     const provider = await startServer('provider', [FAKE_PROVIDER], cleanEnv());
@@ -139,9 +199,10 @@ async function main() {
       const rounds = half === 0 ? Math.ceil(ROUNDS / 2) : Math.floor(ROUNDS / 2);
       for (let i = 0; i < rounds; i += 1) {
         for (const run of i % 2 ? [...running].reverse() : running) {
-          const { cpu, rps } = await burst(run, BURST_S);
+          const { cpu, rps, p50 } = await burst(run, BURST_S);
           run.build.cpu.push(cpu);
           run.build.rps.push(rps);
+          if (p50 !== undefined) run.build.p50.push(p50);
         }
       }
       await stopRuns(running);
@@ -156,15 +217,23 @@ async function main() {
     ]) {
       figures[`${key}_${cpuKey}`] = round(median(build.cpu), 3);
       figures[`${key}_rps`] = round(median(build.rps), 0);
+      if (C1) figures[`${key}_p50_ms_c1`] = round(median(build.p50), 3);
       say(
         `${key.toUpperCase()} ${build.dir}: CPU median ${figures[`${key}_${cpuKey}`]} ${UNIT_NAME}` +
-          ` (${build.cpu.map((v) => v.toFixed(2)).join(' ')}), answers/s ${figures[`${key}_rps`]}`,
+          ` (${build.cpu.map((v) => v.toFixed(2)).join(' ')}), answers/s ${figures[`${key}_rps`]}` +
+          (C1
+            ? `, p50 ${figures[`${key}_p50_ms_c1`]} ms (${build.p50.map((v) => v.toFixed(2)).join(' ')})`
+            : ''),
       );
     }
     say(`B cheaper in ${bCheaper} of ${ROUNDS} rounds`);
+    if (C1) {
+      figures.b_faster = a.p50.filter((p50A, i) => b.p50[i] < p50A).length;
+      say(`B faster (p50) in ${figures.b_faster} of ${ROUNDS} rounds`);
+    }
     console.log(
       JSON.stringify({
-        ab: GET_PATH ? `GET ${GET_PATH}` : 'chat',
+        ab: GET_PATH ? `GET ${GET_PATH}` : C1 ? 'chat c=1' : 'chat',
         a: a.dir,
         b: b.dir,
         ...figures,
