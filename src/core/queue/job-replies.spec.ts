@@ -21,7 +21,15 @@ describe('JobReplies', () => {
 
   it('ignores results nobody waits for', () => {
     const replies = new JobReplies();
-    expect(() => replies.resolve('unknown', 1)).not.toThrow();
-    expect(() => replies.resolve(undefined, 1)).not.toThrow();
+    expect(replies.resolve('unknown', 1)).toBe(false);
+    expect(replies.resolve(undefined, 1)).toBe(false);
+  });
+
+  it('says whether a waiter took the result (the worker then defers its bookkeeping)', async () => {
+    const replies = new JobReplies();
+    const answer = replies.expect('j4', 1000);
+    expect(replies.resolve('j4', 'hi')).toBe(true);
+    expect(replies.resolve('j4', 'again')).toBe(false);
+    await expect(answer).resolves.toBe('hi');
   });
 });

@@ -24,8 +24,11 @@ export class JobReplies {
     });
   }
 
-  resolve(jobId: string | undefined, value: unknown): void {
-    this.settle(jobId)?.resolve(value);
+  /** Hands `value` to the job's waiter; false when none was waiting (any more). */
+  resolve(jobId: string | undefined, value: unknown): boolean {
+    const waiter = this.settle(jobId);
+    waiter?.resolve(value);
+    return waiter !== undefined;
   }
 
   reject(jobId: string | undefined, err: Error): void {

@@ -17,6 +17,9 @@ import { dropLateConnectionErrors } from './late-connection-errors';
 import { JobName, QueueName } from './queue-names';
 import { RedisService } from './redis.service';
 
+/** After the check phase of the next turn of the event loop (a setImmediate queued now runs first). */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
+
 /** Listener headroom: BullMQ adds a listener per in-flight operation on a queue. */
 const MAX_WAITERS = 10_000;
 const READY_WAIT_MS = 2000;
@@ -211,9 +214,10 @@ export class QueueService implements OnApplicationShutdown {
       active.start(job.id);
       try {
         const result = await processor(job, token, signal);
-        // The caller waiting in request() has its answer now; BullMQ then records the job as
-        // completed in Redis (a round trip the caller need not wait for).
-        this.replies.resolve(job.id, result);
+        // The caller waiting in request() has its answer now; BullMQ records the job as
+        // completed in Redis (a round trip the caller need not wait for) only a turn later, so
+        // that its JavaScript and write run after the caller's reply rather than before it.
+        if (this.replies.resolve(job.id, result)) await nextTurn();
         return result;
       } catch (err) {
         // BullMQ stores err.message and err.stack: give it an Error whatever was thrown.
