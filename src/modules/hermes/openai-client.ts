@@ -77,8 +77,8 @@ function targetOf(baseUrl: string): Target {
 
 /**
  * The bounds of one call: a timeout, and the caller's own signal (client gone, job cancelled).
- * Either destroys the request, and says which it was. Not an AbortController handed to
- * node:http: its abort listeners measured a fifth of a provider call's CPU on this path.
+ * Either destroys the request, and says which it was. No AbortController handed to node:http:
+ * with the URL parsed once and listeners for the body, ~10 % less CPU per call (item 35).
  */
 class CallDeadline {
   private timer: NodeJS.Timeout;
