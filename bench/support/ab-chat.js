@@ -25,6 +25,10 @@
  * `--c1`: the bursts are sequential chats on one keep-alive connection, as the chat bench's c=1
  * run; besides the CPU per chat, each burst's p50 latency (ms), and in how many rounds B's was
  * lower. For a change to the path of one chat, which at c=32 hides behind the others.
+ *
+ * `--stream`: as `--c1`, but each chat is `POST /v1/chat/completions` with `"stream": true`
+ * (the stream bench's body) read to its end, and the p50 is the time to the first `data:`
+ * chunk, the stream bench's figure.
  */
 
 /* global fetch */
@@ -44,7 +48,7 @@ const {
   benchEnv,
 } = require('./child-server');
 const { cannon, round } = require('./measure');
-const { FAKE_PROVIDER, vx11BenchConfig } = require('./fake-provider');
+const { FAKE_PROVIDER, PROVIDER_MODEL, vx11BenchConfig } = require('./fake-provider');
 const { procUsage, vx11NodeArgs } = require('./rounds');
 const { dropQueueKeys } = require('./redis-keys');
 const { waitForRedis, openSwitchWindow } = require('./switch-ready');
@@ -57,8 +61,15 @@ const getAt = process.argv.indexOf('--get');
 /** `--get <path>`: GET bursts at the gateway bench's 50 connections instead of chats at 32. */
 const GET_PATH = getAt === -1 ? undefined : process.argv[getAt + 1];
 const CONNECTIONS = GET_PATH ? 50 : 32;
+/** `--stream`: sequential streamed chats, each timed to its first chunk. */
+const STREAM = process.argv.includes('--stream');
 /** `--c1`: sequential chats, one at a time, each timed. */
-const C1 = process.argv.includes('--c1');
+const C1 = STREAM || process.argv.includes('--c1');
+const STREAM_BODY = JSON.stringify({
+  model: PROVIDER_MODEL,
+  messages: [{ role: 'user', content: 'hello' }],
+  stream: true,
+});
 /** The figure per burst: ms of server CPU per chat, or µs per GET request. */
 const CPU_UNIT = GET_PATH ? 1e6 : 1e3;
 const UNIT_NAME = GET_PATH ? 'µs per request' : 'ms per chat';
@@ -93,29 +104,45 @@ async function startBuild(dir, providerPort) {
   return { dir, server, token, tmp, prefix: env.VX11_QUEUE_PREFIX };
 }
 
-/** One chat on `agent`'s one connection; resolves with its status. */
+/**
+ * One chat on `agent`'s one connection; resolves with its status and latency (ms): to the end
+ * of the answer, or with `--stream` to its first `data:` chunk.
+ */
 function chatOnce(build, agent) {
+  const body = STREAM ? STREAM_BODY : MESSAGE;
+  const started = performance.now();
   return new Promise((resolveChat, reject) => {
     const req = http.request(
       {
         host: HOST,
         port: build.server.port,
-        path: '/operator/api/chat',
+        path: STREAM ? '/v1/chat/completions' : '/operator/api/chat',
         method: 'POST',
         agent,
         headers: {
           'x-vx11-token': build.token,
           'content-type': 'application/json',
-          'content-length': Buffer.byteLength(MESSAGE),
+          'content-length': Buffer.byteLength(body),
         },
       },
       (res) => {
-        res.resume();
-        res.on('end', () => resolveChat(res.statusCode));
+        let firstChunkMs;
+        let text = '';
+        res.on('data', (chunk) => {
+          if (!STREAM || firstChunkMs !== undefined) return;
+          text += chunk;
+          if (text.includes('data:')) firstChunkMs = performance.now() - started;
+        });
+        res.on('end', () =>
+          resolveChat({
+            status: res.statusCode,
+            ms: STREAM ? (firstChunkMs ?? Infinity) : performance.now() - started,
+          }),
+        );
       },
     );
     req.on('error', reject);
-    req.end(MESSAGE);
+    req.end(body);
   });
 }
 
@@ -127,9 +154,8 @@ async function sequentialBurst(build, seconds) {
   const before = procUsage(build.server.child.pid);
   const end = performance.now() + seconds * 1000;
   while (performance.now() < end) {
-    const started = performance.now();
-    const status = await chatOnce(build, agent);
-    latencies.push(performance.now() - started);
+    const { status, ms } = await chatOnce(build, agent);
+    latencies.push(ms);
     if (status !== 200) failed += 1;
   }
   const after = procUsage(build.server.child.pid);
@@ -180,9 +206,11 @@ const median = (values) => {
 async function main() {
   const dirs = process.argv
     .slice(2)
-    .filter((arg, i, all) => arg !== '--get' && all[i - 1] !== '--get' && arg !== '--c1');
+    .filter((arg, i, all) => !arg.startsWith('--') && all[i - 1] !== '--get');
   if (dirs.length !== 2 || (getAt !== -1 && !GET_PATH?.startsWith('/'))) {
-    throw new Error('usage: node bench/support/ab-chat.js <dist A> <dist B> [--get <path> | --c1]');
+    throw new Error(
+      'usage: node bench/support/ab-chat.js <dist A> <dist B> [--get <path> | --c1 | --stream]',
+    );
   }
   const builds = dirs.map((dir) => ({ dir, cpu: [], rps: [], p50: [] }));
   let running = [];
@@ -233,7 +261,7 @@ async function main() {
     }
     console.log(
       JSON.stringify({
-        ab: GET_PATH ? `GET ${GET_PATH}` : C1 ? 'chat c=1' : 'chat',
+        ab: GET_PATH ? `GET ${GET_PATH}` : STREAM ? 'stream c=1' : C1 ? 'chat c=1' : 'chat',
         a: a.dir,
         b: b.dir,
         ...figures,
