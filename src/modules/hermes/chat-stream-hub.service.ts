@@ -43,8 +43,10 @@ interface LocalTap {
  * processes they go over Redis pub/sub (`<prefix>:chat-stream:<job>`, cancels over
  * `<prefix>:chat-cancel:<job>`), which is ordered per publisher; when the worker runs in the
  * caller's process the pieces are handed over in memory instead (the fast path, which
- * `localFastPath = false` turns off). The caller always subscribes, since it cannot know where
- * the job will run.
+ * `localFastPath = false` turns off). A caller cannot know where its job will run, so this
+ * process listens to every stream channel of its prefix with one pattern subscription, made
+ * with the first stream and kept (ioredis renews it after a reconnect): no SUBSCRIBE and
+ * UNSUBSCRIBE round trips per stream (bench/README.md item 38).
  */
 @Injectable()
 export class ChatStreamHub implements OnApplicationShutdown {
@@ -53,6 +55,8 @@ export class ChatStreamHub implements OnApplicationShutdown {
   private readonly channels = new Map<string, (message: string) => void>();
   private subscriber: Redis | undefined;
   private publisher: Redis | undefined;
+  /** The pattern subscription to every stream channel: none yet, on its way, or in place. */
+  private streamsHeard: 'no' | 'asking' | 'yes' = 'no';
   /** In-memory hand-over when the worker runs in this process. */
   localFastPath = true;
   /** Stream events this process published over Redis (for tests and diagnostics). */
@@ -78,20 +82,18 @@ export class ChatStreamHub implements OnApplicationShutdown {
         if (closed) return;
         closed = true;
         this.local.delete(jobId);
-        void this.unsubscribe(streamChannel);
+        this.channels.delete(streamChannel);
       },
     };
     this.local.set(jobId, { tap, abort });
-    // Not awaited: a worker here hands pieces over in memory, and one elsewhere can publish only
-    // after taking the job from the queue and hearing from its provider, which is long after this
-    // SUBSCRIBE (written before the job is queued) took effect. Saves a round trip per stream.
-    void this.subscribe(streamChannel, (message) => {
+    this.channels.set(streamChannel, (message) => {
       try {
         tap.onEvent(JSON.parse(message) as ChatStreamEvent);
       } catch (err) {
         this.logger.debug(`bad stream message for ${jobId}: ${describeError(err)}`);
       }
     });
+    this.listenToStreams();
     return tap;
   }
 
@@ -137,18 +139,50 @@ export class ChatStreamHub implements OnApplicationShutdown {
     }
   }
 
-  /** Subscribes when Redis is up; without it only the in-memory path can carry the stream. */
+  /**
+   * Makes the pattern subscription once Redis is up; until then only the in-memory path can
+   * carry a stream. Not awaited: a worker here hands pieces over in memory, and one elsewhere
+   * can publish only after taking the job from the queue and hearing from its provider, long
+   * after this PSUBSCRIBE (written before the first job is queued) took effect.
+   */
+  private listenToStreams(): void {
+    if (this.streamsHeard !== 'no' || !this.redis.isUp()) return;
+    this.streamsHeard = 'asking';
+    const glob = this.channel('stream', '').replace(/[*?[\]\\]/g, '\\$&') + '*';
+    withTimeout(this.subscriberClient().psubscribe(glob), SUBSCRIBE_TIMEOUT_MS, 'psubscribe').then(
+      () => {
+        this.streamsHeard = 'yes';
+      },
+      (err: unknown) => {
+        this.streamsHeard = 'no'; // the next stream asks again
+        this.logger.debug(`psubscribe to ${glob}: ${describeError(err)}`);
+      },
+    );
+  }
+
+  private subscriberClient(): Redis {
+    if (!this.subscriber) {
+      const subscriber = this.redis.createClient('chat-stream-sub', { maxRetriesPerRequest: 1 });
+      const deliver = (channel: string, message: string) => this.channels.get(channel)?.(message);
+      subscriber.on('message', deliver);
+      subscriber.on('pmessage', (_pattern: string, channel: string, message: string) =>
+        deliver(channel, message),
+      );
+      this.subscriber = subscriber;
+    }
+    return this.subscriber;
+  }
+
+  /** Subscribes when Redis is up (a worker's cancel channel). */
   private async subscribe(channel: string, handler: (message: string) => void): Promise<void> {
     this.channels.set(channel, handler);
     if (!this.redis.isUp()) return;
     try {
-      if (!this.subscriber) {
-        this.subscriber = this.redis.createClient('chat-stream-sub', { maxRetriesPerRequest: 1 });
-        this.subscriber.on('message', (ch: string, message: string) =>
-          this.channels.get(ch)?.(message),
-        );
-      }
-      await withTimeout(this.subscriber.subscribe(channel), SUBSCRIBE_TIMEOUT_MS, 'subscribe');
+      await withTimeout(
+        this.subscriberClient().subscribe(channel),
+        SUBSCRIBE_TIMEOUT_MS,
+        'subscribe',
+      );
     } catch (err) {
       this.logger.debug(`subscribe to ${channel}: ${describeError(err)}`);
     }
