@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { chatCompletion, streamCompletion } from './openai-client';
+import { chatCompletion, eventData, streamCompletion } from './openai-client';
 import { Provider, ProviderError } from './provider';
 
 /** Starts `server` on a free loopback port: the provider `name` it plays. */
@@ -62,6 +62,23 @@ describe('streamCompletion', () => {
     const { pieces, done } = run();
     await expect(done).resolves.toMatchObject({ content: 'Hello', provider: 'raw' });
     expect(pieces).toEqual(['Hel', 'lo']);
+  });
+
+  it('joins an event’s data lines and ignores its other fields', async () => {
+    const json = JSON.stringify({ choices: [{ delta: { content: 'two lines' } }] });
+    const half = json.indexOf(':') + 1; // a newline between two JSON tokens is whitespace
+    script = async (res) => {
+      res.end(
+        `event: message\nid: 1\ndata: ${json.slice(0, half)}\ndata:${json.slice(half)}\n\n` +
+          `${chunk('!')}\n\ndata: [DONE]\n\n`,
+      );
+    };
+    const { pieces, done } = run();
+    await expect(done).resolves.toMatchObject({ content: 'two lines!' });
+    expect(pieces).toEqual(['two lines', '!']);
+    expect(eventData('data: {"a":1}')).toBe('{"a":1}');
+    expect(eventData('data:  two spaces')).toBe(' two spaces');
+    expect(eventData(': comment only')).toBe('');
   });
 
   it('calls a stream that ends without [DONE] broken, after handing over what arrived', async () => {

@@ -166,6 +166,18 @@ async function send(
 }
 
 /**
+ * One server-sent event's data: its `data:` lines joined by newlines, one leading space dropped
+ * from each; other lines (comments, `event:`, `id:`) ignored.
+ */
+export function eventData(event: string): string {
+  return event
+    .split('\n')
+    .filter((line) => line.startsWith('data:'))
+    .map((line) => line.slice(5).replace(/^ /, ''))
+    .join('\n');
+}
+
+/**
  * Reads a response to its end with listeners, not `for await` or `stream.finished` (more
  * promises, ticks and listeners per answer, each a step for AsyncLocalStorage on Node 20):
  * `onData` gets each piece; resolves at the end, rejects on an error, on a throw from
@@ -364,11 +376,7 @@ export async function streamCompletion(
     let buffer = '';
     const decoder = new TextDecoder();
     const handle = (event: string) => {
-      const data = event
-        .split('\n')
-        .filter((line) => line.startsWith('data:'))
-        .map((line) => line.slice(5).replace(/^ /, ''))
-        .join('\n');
+      const data = eventData(event);
       if (data === '') return;
       if (data.trim() === '[DONE]') {
         done = true;
