@@ -97,16 +97,24 @@ export class ChatStreamHub implements OnApplicationShutdown {
     return tap;
   }
 
+  /**
+   * The worker's outlet for `jobId` when its caller waits in this process (in memory, at once:
+   * no await between the job's start and its provider call); undefined otherwise.
+   */
+  outletHere(jobId: string): ChatStreamOutlet | undefined {
+    const here = this.localFastPath ? this.local.get(jobId) : undefined;
+    if (!here) return undefined;
+    return {
+      emit: (event) => here.tap.onEvent(event),
+      signal: here.abort.signal,
+      close: () => undefined,
+    };
+  }
+
   /** The worker's outlet for `jobId`: in memory when its caller is here, else over Redis. */
   async attach(jobId: string): Promise<ChatStreamOutlet> {
-    const here = this.localFastPath ? this.local.get(jobId) : undefined;
-    if (here) {
-      return {
-        emit: (event) => here.tap.onEvent(event),
-        signal: here.abort.signal,
-        close: () => undefined,
-      };
-    }
+    const here = this.outletHere(jobId);
+    if (here) return here;
     const abort = new AbortController();
     const cancelChannel = this.channel('cancel', jobId);
     await this.subscribe(cancelChannel, () => abort.abort());

@@ -25,4 +25,29 @@ describe('ProviderSlots', () => {
     second!();
     expect(slots.inFlight('p')).toBe(0);
   });
+
+  it('takes a free slot at once, without a promise, and says when none is free', () => {
+    const slots = new ProviderSlots();
+    expect(typeof slots.take('p', undefined)).toBe('function');
+    const first = slots.take('p', 2);
+    const second = slots.take('p', 2);
+    expect(typeof first).toBe('function');
+    expect(typeof second).toBe('function');
+    expect(slots.take('p', 2)).toBeUndefined();
+    expect(slots.inFlight('p')).toBe(2);
+    first!();
+    expect(slots.inFlight('p')).toBe(1);
+    second!();
+    expect(slots.inFlight('p')).toBe(0);
+  });
+
+  it('gives a freed slot to a waiter before anyone may take it', async () => {
+    const slots = new ProviderSlots();
+    const held = slots.take('p', 1)!;
+    const waiting = slots.acquire('p', 1, 5000);
+    held();
+    expect(slots.take('p', 1)).toBeUndefined(); // the waiter has it
+    (await waiting)!();
+    expect(slots.inFlight('p')).toBe(0);
+  });
 });

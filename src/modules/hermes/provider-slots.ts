@@ -15,9 +15,23 @@ interface Slots {
  * then refused (the router moves on to the next provider). Unset means unlimited. Every slot
  * taken is given back exactly once by the release function it came with.
  */
+const RELEASE_NOTHING = () => undefined;
+
 @Injectable()
 export class ProviderSlots {
   private readonly slots = new Map<string, Slots>();
+
+  /**
+   * A slot free now: its release function, or undefined when all are taken. Synchronous, so a
+   * caller that gets one goes on without yielding to other work first.
+   */
+  take(name: string, max: number | null | undefined): (() => void) | undefined {
+    if (!max) return RELEASE_NOTHING;
+    const s = this.of(name);
+    if (s.inFlight >= max) return undefined;
+    s.inFlight += 1;
+    return this.releaser(name);
+  }
 
   /** Resolves with the release function, or null when no slot freed up within `waitMs`. */
   acquire(
@@ -25,13 +39,10 @@ export class ProviderSlots {
     max: number | null | undefined,
     waitMs: number,
   ): Promise<(() => void) | null> {
-    if (!max) return Promise.resolve(() => undefined);
-    const s = this.of(name);
-    if (s.inFlight < max) {
-      s.inFlight += 1;
-      return Promise.resolve(this.releaser(name));
-    }
+    const now = this.take(name, max);
+    if (now) return Promise.resolve(now);
     if (waitMs <= 0) return Promise.resolve(null);
+    const s = this.of(name);
     return new Promise((resolve) => {
       const waiter: Waiter = {
         grant: (release) => resolve(release),

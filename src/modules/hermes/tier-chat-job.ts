@@ -44,7 +44,7 @@ export function runTierChatJob(
   return withCorrelationId(correlation_id ?? job.id ?? `${tier}-job`, async () => {
     const streamId = job.data.stream_id;
     if (!job.data.stream || !streamId) return router.complete(tier, messages, options);
-    const outlet = await hub.attach(streamId);
+    const outlet = hub.outletHere(streamId) ?? (await hub.attach(streamId));
     let started = false;
     try {
       const completion = await router.complete(tier, messages, {

@@ -139,11 +139,15 @@ export class TierRouter {
         attempts.push({ provider: provider.name, outcome: 'no_time_left' });
         continue;
       }
-      const release = await this.slots.acquire(
-        provider.name,
-        provider.max_concurrency,
-        Math.min(this.config.switch?.concurrencyWaitMs ?? DEFAULT_SLOT_WAIT_MS, timeLeft),
-      );
+      // A free slot is taken without an await: yielding here let BullMQ's worker loop send its
+      // next fetch before this call's request (bench/README.md item 39).
+      const release =
+        this.slots.take(provider.name, provider.max_concurrency) ??
+        (await this.slots.acquire(
+          provider.name,
+          provider.max_concurrency,
+          Math.min(this.config.switch?.concurrencyWaitMs ?? DEFAULT_SLOT_WAIT_MS, timeLeft),
+        ));
       if (!release) {
         attempts.push({
           provider: provider.name,
