@@ -1,19 +1,8 @@
 import 'reflect-metadata';
-import { ApiError } from '../../../core/errors/api-error';
+import { pipeOutcome as outcome } from '../../../../test/support/pipe-outcome';
 import { createValidationPipe } from '../../../core/errors/validation-pipe';
 import { ChatBodyPipe, isAcceptedChatBody } from './chat-body.pipe';
 import { OperatorChatDto } from './chat.dto';
-
-/** What a pipe made of a body: the value it passed on, or the 4xx it refused it with. */
-async function outcome(run: () => unknown): Promise<unknown> {
-  try {
-    return { passed: JSON.parse(JSON.stringify(await run())) };
-  } catch (err) {
-    if (!(err instanceof ApiError)) throw err;
-    const { status, code, message, details } = err;
-    return { refused: { status, code, message, details } };
-  }
-}
 
 describe('ChatBodyPipe', () => {
   const fast = new ChatBodyPipe();

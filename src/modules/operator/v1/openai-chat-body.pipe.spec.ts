@@ -1,17 +1,6 @@
 import 'reflect-metadata';
-import { ApiError } from '../../../core/errors/api-error';
+import { pipeOutcome as outcome } from '../../../../test/support/pipe-outcome';
 import { acceptedByHand, OpenAiChatBodyPipe } from './openai-chat-body.pipe';
-
-/** What the pipe made of a body: the request it passed on, or the 4xx it refused it with. */
-async function outcome(run: () => unknown): Promise<unknown> {
-  try {
-    return { passed: JSON.parse(JSON.stringify(await run())) };
-  } catch (err) {
-    if (!(err instanceof ApiError)) throw err;
-    const { status, code, message, details } = err;
-    return { refused: { status, code, message, details } };
-  }
-}
 
 /** A small deterministic generator (mulberry32), so a failing body can be found again. */
 function random(seed: number): () => number {
