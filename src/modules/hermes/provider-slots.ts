@@ -10,13 +10,13 @@ interface Slots {
   waiters: Waiter[];
 }
 
+const RELEASE_NOTHING = () => undefined;
+
 /**
  * Per-provider `max_concurrency`: a call takes a slot, or waits up to a bound for one and is
  * then refused (the router moves on to the next provider). Unset means unlimited. Every slot
  * taken is given back exactly once by the release function it came with.
  */
-const RELEASE_NOTHING = () => undefined;
-
 @Injectable()
 export class ProviderSlots {
   private readonly slots = new Map<string, Slots>();

@@ -139,8 +139,8 @@ export class TierRouter {
         attempts.push({ provider: provider.name, outcome: 'no_time_left' });
         continue;
       }
-      // A free slot is taken without an await: yielding here let BullMQ's worker loop send its
-      // next fetch before this call's request (bench/README.md item 39).
+      // A free slot is taken without an await: a yield here handed the event loop to BullMQ's
+      // worker loop between the job's start and its provider call (bench/README.md item 39).
       const release =
         this.slots.take(provider.name, provider.max_concurrency) ??
         (await this.slots.acquire(
