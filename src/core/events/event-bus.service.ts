@@ -49,7 +49,39 @@ export class EventBus {
     payload: Record<string, unknown>,
     severity: Severity = 'info',
   ): VxEvent {
-    const event: VxEvent = {
+    const event = this.envelope(type, source, payload, severity);
+    this.publish(event);
+    return event;
+  }
+
+  /**
+   * As emit(), but the listeners (the ledger's checks and queue, the feeds) run at the next
+   * turn of the event loop: for an event whose publisher is about to answer a request, so the
+   * answer does not wait for them. The envelope (id, time, correlation id) is made now. The
+   * ledger writes either one after the answer; nothing is durable sooner with emit().
+   */
+  emitAfterThisTurn(
+    type: string,
+    source: string,
+    payload: Record<string, unknown>,
+    severity: Severity = 'info',
+  ): VxEvent {
+    const event = this.envelope(type, source, payload, severity);
+    setImmediate(() => this.publish(event));
+    return event;
+  }
+
+  publish(event: VxEvent): void {
+    for (const deliver of [...this.listeners.values()]) deliver(event);
+  }
+
+  private envelope(
+    type: string,
+    source: string,
+    payload: Record<string, unknown>,
+    severity: Severity,
+  ): VxEvent {
+    return {
       event_id: timeOrderedId(),
       type,
       source,
@@ -59,11 +91,5 @@ export class EventBus {
       payload,
       canonical: false,
     };
-    this.publish(event);
-    return event;
-  }
-
-  publish(event: VxEvent): void {
-    for (const deliver of [...this.listeners.values()]) deliver(event);
   }
 }

@@ -76,6 +76,9 @@ const completion = (provider: string, content: string): Completion => ({
   latency_ms: 3,
 });
 
+/** The listeners of an event published after the answer (emitAfterThisTurn) have run. */
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
 describe('OperatorChatService', () => {
   let queues: FakeQueues;
   let store: FakeStore;
@@ -189,6 +192,8 @@ describe('OperatorChatService', () => {
       tokens_used: 21,
       correlation_id: 'corr-1',
     });
+    expect(events.some((e) => e.type === 'chat.completed')).toBe(false); // not before the answer
+    await nextTurn();
     expect(events.find((e) => e.type === 'chat.completed')?.payload).toMatchObject({
       session_id: 'session-1',
       message_id: answer.message_id,
@@ -237,6 +242,7 @@ describe('OperatorChatService', () => {
       response:
         'local answer to "tell me something" (switch: no switch-tier provider answered; madre: job timed out)',
     });
+    await nextTurn();
     expect(events.at(-1)?.payload.fallback_reason).toBe(
       'switch: no switch-tier provider answered; madre: job timed out',
     );
@@ -282,6 +288,7 @@ describe('OperatorChatService', () => {
 
     expect(answer).toMatchObject({ session_id: 'lost', fallback_source: 'local_llm_degraded' });
     expect(answer.response).toContain('local answer to "status"');
+    await nextTurn();
     expect(events.some((e) => e.type === 'chat.completed')).toBe(true);
     expect(raised).toHaveLength(1);
     expect(raised[0]).toMatchObject({

@@ -186,7 +186,8 @@ export class OperatorChatService {
     if (sessionId) await this.persist(answer, unsaved);
 
     this.metrics.record(result.source, latencyMs / 1000);
-    this.events.emit('chat.completed', 'operator', {
+    // the ledger's and feeds' work on it after the answer is sent (bench/README.md item 40)
+    this.events.emitAfterThisTurn('chat.completed', 'operator', {
       ...(sessionId ? { session_id: sessionId } : {}),
       message_id: answer.id,
       fallback_source: result.source,
