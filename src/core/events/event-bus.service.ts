@@ -43,13 +43,8 @@ export class EventBus {
   }
 
   /** Builds the envelope for an event VX11 emits itself and hands it to every listener. */
-  emit(
-    type: string,
-    source: string,
-    payload: Record<string, unknown>,
-    severity: Severity = 'info',
-  ): VxEvent {
-    const event = this.envelope(type, source, payload, severity);
+  emit(...emission: Emission): VxEvent {
+    const event = envelope(emission);
     this.publish(event);
     return event;
   }
@@ -60,13 +55,8 @@ export class EventBus {
    * answer does not wait for them. The envelope (id, time, correlation id) is made now. The
    * ledger writes either one after the answer; nothing is durable sooner with emit().
    */
-  emitAfterThisTurn(
-    type: string,
-    source: string,
-    payload: Record<string, unknown>,
-    severity: Severity = 'info',
-  ): VxEvent {
-    const event = this.envelope(type, source, payload, severity);
+  emitAfterThisTurn(...emission: Emission): VxEvent {
+    const event = envelope(emission);
     setImmediate(() => this.publish(event));
     return event;
   }
@@ -74,22 +64,25 @@ export class EventBus {
   publish(event: VxEvent): void {
     for (const deliver of [...this.listeners.values()]) deliver(event);
   }
+}
 
-  private envelope(
-    type: string,
-    source: string,
-    payload: Record<string, unknown>,
-    severity: Severity,
-  ): VxEvent {
-    return {
-      event_id: timeOrderedId(),
-      type,
-      source,
-      timestamp: isoNow(),
-      correlation_id: currentCorrelationId() ?? null,
-      severity,
-      payload,
-      canonical: false,
-    };
-  }
+/** What an emitter says: the event's type, the emitting module, the payload, the severity. */
+type Emission = [
+  type: string,
+  source: string,
+  payload: Record<string, unknown>,
+  severity?: Severity,
+];
+
+function envelope([type, source, payload, severity = 'info']: Emission): VxEvent {
+  return {
+    event_id: timeOrderedId(),
+    type,
+    source,
+    timestamp: isoNow(),
+    correlation_id: currentCorrelationId() ?? null,
+    severity,
+    payload,
+    canonical: false,
+  };
 }
