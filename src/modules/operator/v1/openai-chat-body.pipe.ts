@@ -11,7 +11,7 @@ import {
   MAX_BODY_DEPTH,
 } from '../../../core/errors/validation-pipe';
 import { ChatTurn } from '../../hermes/provider';
-import { ChatCompletionRequestDto, OPENAI_ROLES } from './openai-chat.dto';
+import { ChatCompletionRequestDto, OPENAI_LIMITS, OPENAI_ROLES } from './openai-chat.dto';
 
 /** A validated /v1/chat/completions request: the known fields, the turns, and the rest. */
 export interface OpenAiChatRequest {
@@ -66,6 +66,11 @@ function typedFields(raw: Record<string, unknown>): Record<string, unknown> {
 }
 
 const ROLES: ReadonlySet<unknown> = new Set(OPENAI_ROLES);
+type OpenAiRole = (typeof OPENAI_ROLES)[number];
+
+/** The role a provider gets: OpenAI's `developer` is sent as `system`. */
+const providerRole = (role: OpenAiRole): ChatTurn['role'] =>
+  role === 'developer' ? 'system' : role;
 
 /** A string class-validator's MaxLength(max) accepts (it counts a surrogate pair as one). */
 const shortString = (value: unknown, max: number): boolean =>
@@ -83,31 +88,32 @@ const numberIn = (min: number, max: number) => (v: unknown) =>
  */
 export function acceptedByHand(raw: Record<string, unknown>): ChatTurn[] | undefined {
   const messages = raw.messages;
-  if (!Array.isArray(messages) || messages.length < 1 || messages.length > 1000) return undefined;
+  if (!Array.isArray(messages) || messages.length < 1 || messages.length > OPENAI_LIMITS.messages)
+    return undefined;
   const turns: ChatTurn[] = [];
   let hasUser = false;
   for (const message of messages as unknown[]) {
     if (!isPlainObject(message) || !ROLES.has(message.role)) return undefined;
-    if (!absentOr(message.name, (v) => shortString(v, 64))) return undefined;
+    if (!absentOr(message.name, (v) => shortString(v, OPENAI_LIMITS.nameChars))) return undefined;
     const content = textOf(message.content);
     if (content === undefined) return undefined;
-    const role = message.role as (typeof OPENAI_ROLES)[number];
+    const role = providerRole(message.role as OpenAiRole);
     hasUser ||= role === 'user';
-    turns.push({ role: role === 'developer' ? 'system' : role, content });
+    turns.push({ role, content });
   }
   const options = raw.stream_options;
   const valid =
     hasUser &&
-    absentOr(raw.model, (v) => shortString(v, 200)) &&
+    absentOr(raw.model, (v) => shortString(v, OPENAI_LIMITS.modelChars)) &&
     absentOr(raw.stream, (v) => typeof v === 'boolean') &&
     absentOr(
       options,
       (v) => isPlainObject(v) && absentOr(v.include_usage, (u) => typeof u === 'boolean'),
     ) &&
     absentOr(raw.max_tokens, (v) => Number.isInteger(v) && (v as number) >= 1) &&
-    absentOr(raw.temperature, numberIn(0, 2)) &&
-    absentOr(raw.top_p, numberIn(0, 1)) &&
-    absentOr(raw.user, (v) => shortString(v, 120)) &&
+    absentOr(raw.temperature, numberIn(0, OPENAI_LIMITS.maxTemperature)) &&
+    absentOr(raw.top_p, numberIn(0, OPENAI_LIMITS.maxTopP)) &&
+    absentOr(raw.user, (v) => shortString(v, OPENAI_LIMITS.userChars)) &&
     absentOr(raw.fallback, (v) => typeof v === 'boolean') &&
     validStop(raw.stop);
   return valid ? turns : undefined;
@@ -159,7 +165,7 @@ export class OpenAiChatBodyPipe implements PipeTransform<unknown, Promise<OpenAi
         return;
       }
       turns.push({
-        role: m.role === 'developer' ? 'system' : (m.role as ChatTurn['role']),
+        role: providerRole(m.role),
         content: text,
       });
     });

@@ -19,6 +19,16 @@ import {
 
 export const OPENAI_ROLES = ['system', 'developer', 'user', 'assistant'] as const;
 
+/** The bounds the decorators below check (the chat body pipe's own check reads them too). */
+export const OPENAI_LIMITS = {
+  nameChars: 64,
+  modelChars: 200,
+  messages: 1000,
+  userChars: 120,
+  maxTemperature: 2,
+  maxTopP: 1,
+} as const;
+
 export class OpenAiMessageDto {
   @ApiProperty({ enum: OPENAI_ROLES, description: '`developer` is sent as `system`' })
   @IsIn(OPENAI_ROLES, { message: 'role must be one of system, developer, user, assistant' })
@@ -43,7 +53,7 @@ export class OpenAiMessageDto {
   @ApiPropertyOptional()
   @IsOptional()
   @IsString()
-  @MaxLength(64)
+  @MaxLength(OPENAI_LIMITS.nameChars)
   name?: string;
 }
 
@@ -66,13 +76,13 @@ export class ChatCompletionRequestDto {
   })
   @IsOptional()
   @IsString()
-  @MaxLength(200)
+  @MaxLength(OPENAI_LIMITS.modelChars)
   model?: string;
 
   @ApiProperty({ type: [OpenAiMessageDto] })
   @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(1000)
+  @ArrayMaxSize(OPENAI_LIMITS.messages)
   @ValidateNested({ each: true })
   @Type(() => OpenAiMessageDto)
   messages: OpenAiMessageDto[];
@@ -99,14 +109,14 @@ export class ChatCompletionRequestDto {
   @IsOptional()
   @IsNumber()
   @Min(0)
-  @Max(2)
+  @Max(OPENAI_LIMITS.maxTemperature)
   temperature?: number;
 
   @ApiPropertyOptional({ minimum: 0, maximum: 1 })
   @IsOptional()
   @IsNumber()
   @Min(0)
-  @Max(1)
+  @Max(OPENAI_LIMITS.maxTopP)
   top_p?: number;
 
   @ApiPropertyOptional({
@@ -118,7 +128,7 @@ export class ChatCompletionRequestDto {
   @ApiPropertyOptional({ description: 'Records the exchange in the session `user:<user>`' })
   @IsOptional()
   @IsString()
-  @MaxLength(120)
+  @MaxLength(OPENAI_LIMITS.userChars)
   user?: string;
 
   @ApiPropertyOptional({
