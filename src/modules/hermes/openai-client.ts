@@ -137,32 +137,56 @@ class CallDeadline {
   private readonly onCallerAbort = () => this.stop();
 }
 
+/**
+ * Sends one request under `deadline`; `take` gets its 2xx response, body unread, inside the
+ * response event: a JSON answer is read there to its end without a promise step per stage.
+ */
+function request<T>(
+  provider: Provider,
+  path: string,
+  method: 'GET' | 'POST',
+  body: string | undefined,
+  deadline: CallDeadline,
+  take: (
+    response: IncomingMessage,
+    resolve: (value: T) => void,
+    reject: (err: unknown) => void,
+  ) => void,
+): Promise<T> {
+  const target = targetOf(provider.base_url);
+  const headers: Record<string, string | number> = headersFor(provider);
+  if (body !== undefined) headers['content-length'] = Buffer.byteLength(body);
+  const options = { ...target.options, method, headers, path: `${target.basePath}${path}` };
+  return new Promise<T>((resolve, reject) => {
+    const onResponse = (response: IncomingMessage) => {
+      // a failure while the body is read reaches its reader; none may go unhandled meanwhile
+      response.on('error', () => undefined);
+      const status = response.statusCode ?? 0;
+      if (status < 200 || status > 299) {
+        response.resume();
+        reject(new ProviderError(provider.name, `HTTP ${status}`, status));
+        return;
+      }
+      take(response, resolve, reject);
+    };
+    const req = (target.secure ? httpsRequest : httpRequest)(options, onResponse);
+    req.on('error', (err) => reject(deadline.failure(provider, err)));
+    deadline.guard(req);
+    req.end(body);
+  });
+}
+
 /** Sends one request under `deadline`; resolves with a 2xx response whose body is unread. */
-async function send(
+function send(
   provider: Provider,
   path: string,
   method: 'GET' | 'POST',
   body: string | undefined,
   deadline: CallDeadline,
 ): Promise<IncomingMessage> {
-  const target = targetOf(provider.base_url);
-  const headers: Record<string, string | number> = headersFor(provider);
-  if (body !== undefined) headers['content-length'] = Buffer.byteLength(body);
-  const options = { ...target.options, method, headers, path: `${target.basePath}${path}` };
-  const response = await new Promise<IncomingMessage>((resolve, reject) => {
-    const req = (target.secure ? httpsRequest : httpRequest)(options, resolve);
-    req.on('error', (err) => reject(deadline.failure(provider, err)));
-    deadline.guard(req);
-    req.end(body);
-  });
-  // a failure while the body is read reaches its reader; none may go unhandled meanwhile
-  response.on('error', () => undefined);
-  const status = response.statusCode ?? 0;
-  if (status < 200 || status > 299) {
-    response.resume();
-    throw new ProviderError(provider.name, `HTTP ${status}`, status);
-  }
-  return response;
+  return request<IncomingMessage>(provider, path, method, body, deadline, (response, resolve) =>
+    resolve(response),
+  );
 }
 
 /**
@@ -180,46 +204,62 @@ export function eventData(event: string): string {
 /**
  * Reads a response to its end with listeners, not `for await` or `stream.finished` (more
  * promises, ticks and listeners per answer, each a step for AsyncLocalStorage on Node 20):
- * `onData` gets each piece; resolves at the end, rejects on an error, on a throw from
- * `onData` (the response is then destroyed) and on a response cut off before its end.
+ * `onData` gets each piece; `done` is called once: at the end, or with the error, a throw from
+ * `onData` (the response is then destroyed) or a response cut off before its end.
  */
-function readBody(response: IncomingMessage, onData: (piece: Buffer) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const fail = (err: unknown) => {
-      if (settled) return;
-      settled = true;
-      reject(err instanceof Error ? err : new Error(String(err)));
-    };
-    response.on('data', (piece: Buffer) => {
-      if (settled) return;
-      try {
-        onData(piece);
-      } catch (err) {
-        fail(err);
-        response.destroy();
-      }
-    });
-    response.on('end', () => {
-      if (settled) return;
-      settled = true;
-      resolve();
-    });
-    response.on('error', fail);
-    response.on('close', () => fail(new Error('aborted')));
+function onBody(
+  response: IncomingMessage,
+  onData: (piece: Buffer) => void,
+  done: (err?: Error) => void,
+): void {
+  let settled = false;
+  const fail = (err: unknown) => {
+    if (settled) return;
+    settled = true;
+    done(err instanceof Error ? err : new Error(String(err)));
+  };
+  response.on('data', (piece: Buffer) => {
+    if (settled) return;
+    try {
+      onData(piece);
+    } catch (err) {
+      fail(err);
+      response.destroy();
+    }
   });
+  response.on('end', () => {
+    if (settled) return;
+    settled = true;
+    done();
+  });
+  response.on('error', fail);
+  response.on('close', () => fail(new Error('aborted')));
 }
 
-/** The body as text, refused past `limit` bytes. */
-async function readText(response: IncomingMessage, limit: number): Promise<string> {
+/** onBody() as a promise. */
+function readBody(response: IncomingMessage, onData: (piece: Buffer) => void): Promise<void> {
+  return new Promise((resolve, reject) =>
+    onBody(response, onData, (err) => (err ? reject(err) : resolve())),
+  );
+}
+
+/** The body as text to `done`, refused past `limit` bytes. */
+function readText(
+  response: IncomingMessage,
+  limit: number,
+  done: (err: Error | undefined, text?: string) => void,
+): void {
   const chunks: Buffer[] = [];
   let size = 0;
-  await readBody(response, (chunk) => {
-    size += chunk.length;
-    if (size > limit) throw new Error(`answer over ${limit} bytes`);
-    chunks.push(chunk);
-  });
-  return Buffer.concat(chunks).toString('utf8');
+  onBody(
+    response,
+    (chunk) => {
+      size += chunk.length;
+      if (size > limit) throw new Error(`answer over ${limit} bytes`);
+      chunks.push(chunk);
+    },
+    (err) => (err ? done(err) : done(undefined, Buffer.concat(chunks).toString('utf8'))),
+  );
 }
 
 /** One request whose answer is a JSON document. */
@@ -233,13 +273,17 @@ async function call(
 ): Promise<unknown> {
   const deadline = new CallDeadline(timeoutMs, signal);
   try {
-    const response = await send(provider, path, method, body, deadline);
-    let text: string;
-    try {
-      text = await readText(response, MAX_RESPONSE_BYTES);
-    } catch (err) {
-      throw deadline.failure(provider, err);
-    }
+    const text = await request<string>(
+      provider,
+      path,
+      method,
+      body,
+      deadline,
+      (response, resolve, reject) =>
+        readText(response, MAX_RESPONSE_BYTES, (err, read) =>
+          err ? reject(deadline.failure(provider, err)) : resolve(read as string),
+        ),
+    );
     try {
       return JSON.parse(text);
     } catch {
