@@ -176,19 +176,6 @@ function request<T>(
   });
 }
 
-/** Sends one request under `deadline`; resolves with a 2xx response whose body is unread. */
-function send(
-  provider: Provider,
-  path: string,
-  method: 'GET' | 'POST',
-  body: string | undefined,
-  deadline: CallDeadline,
-): Promise<IncomingMessage> {
-  return request<IncomingMessage>(provider, path, method, body, deadline, (response, resolve) =>
-    resolve(response),
-  );
-}
-
 /**
  * One server-sent event's data: its `data:` lines joined by newlines, one leading space dropped
  * from each; other lines (comments, `event:`, `id:`) ignored.
@@ -234,13 +221,6 @@ function onBody(
   });
   response.on('error', fail);
   response.on('close', () => fail(new Error('aborted')));
-}
-
-/** onBody() as a promise. */
-function readBody(response: IncomingMessage, onData: (piece: Buffer) => void): Promise<void> {
-  return new Promise((resolve, reject) =>
-    onBody(response, onData, (err) => (err ? reject(err) : resolve())),
-  );
 }
 
 /** The body as text to `done`, refused past `limit` bytes. */
@@ -405,13 +385,6 @@ export async function streamCompletion(
   const deadline = new CallDeadline(timeoutMs, options.signal);
   try {
     const body = requestBody(provider, messages, options.params, options.model);
-    const response = await send(
-      provider,
-      '/chat/completions',
-      'POST',
-      JSON.stringify({ ...body, stream: true, stream_options: { include_usage: true } }),
-      deadline,
-    );
     let model = provider.model;
     let content = '';
     let usage: ChatCompletionResponse['usage'];
@@ -448,23 +421,32 @@ export async function streamCompletion(
         onDelta({ content: text });
       }
     };
-    try {
-      await readBody(response, (piece) => {
-        deadline.rearm();
-        if (done) return; // read to the end, so the connection is kept for the next call
-        buffer += decoder.decode(piece, { stream: true }).replace(/\r\n?/g, '\n');
-        let cut: number;
-        while (!done && (cut = buffer.indexOf('\n\n')) >= 0) {
-          handle(buffer.slice(0, cut));
-          buffer = buffer.slice(cut + 2);
-        }
-        if (buffer.length > MAX_EVENT_CHARS)
-          throw new ProviderError(provider.name, 'stream event too large');
-      });
-    } catch (err) {
-      if (!done) throw err;
-      // the answer was complete; a provider that then stalled or reset costs only its connection
-    }
+    const onPiece = (piece: Buffer) => {
+      deadline.rearm();
+      if (done) return; // read to the end, so the connection is kept for the next call
+      buffer += decoder.decode(piece, { stream: true }).replace(/\r\n?/g, '\n');
+      let cut: number;
+      while (!done && (cut = buffer.indexOf('\n\n')) >= 0) {
+        handle(buffer.slice(0, cut));
+        buffer = buffer.slice(cut + 2);
+      }
+      if (buffer.length > MAX_EVENT_CHARS)
+        throw new ProviderError(provider.name, 'stream event too large');
+    };
+    // the body is read from the response event on (its first piece one promise step sooner)
+    await request<void>(
+      provider,
+      '/chat/completions',
+      'POST',
+      JSON.stringify({ ...body, stream: true, stream_options: { include_usage: true } }),
+      deadline,
+      (response, resolve, reject) =>
+        onBody(response, onPiece, (err) =>
+          // once the answer was complete, a provider that then stalled or reset costs only
+          // its connection
+          err && !done ? reject(err) : resolve(),
+        ),
+    );
     if (!done) {
       if (deadline.stopped) throw new Error('aborted');
       throw new ProviderError(provider.name, 'stream ended before [DONE]');
