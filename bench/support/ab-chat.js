@@ -11,6 +11,11 @@
  *   AB_ROUNDS   paired rounds (default 12)     AB_BURST_S  seconds per burst (default 3)
  *   AB_WARMUP_S each build's warm-up first (default 6: the first bursts of a fresh process are
  *               dearer while V8 optimises)
+ *   AB_FRESH    1: fresh processes for every round (slower: each round starts and warms up
+ *               both builds). One process runs a few per cent faster or slower than its twin
+ *               for its whole life (an A/A run of 2026-12-03 with two process pairs: B faster
+ *               in 12 of 12 rounds, then swapped, A in 6 of 8): with few process pairs, rounds
+ *               are not independent; use this before believing a small difference.
  *
  * The builds are directories like `dist/` inside the project (their `require`s resolve against
  * its node_modules), e.g. `npx tsc -p tsconfig.build.json --outDir test-artifacts/a-dist`.
@@ -56,6 +61,7 @@ const { waitForRedis, openSwitchWindow } = require('./switch-ready');
 const ROUNDS = Number(process.env.AB_ROUNDS || 12);
 const BURST_S = Number(process.env.AB_BURST_S || 3);
 const WARMUP_S = Number(process.env.AB_WARMUP_S || 6);
+const FRESH = process.env.AB_FRESH === '1';
 const MESSAGE = JSON.stringify({ message: 'hello' });
 const getAt = process.argv.indexOf('--get');
 /** `--get <path>`: GET bursts at the gateway bench's 50 connections instead of chats at 32. */
@@ -218,13 +224,15 @@ async function main() {
     const provider = await startServer('provider', [FAKE_PROVIDER], cleanEnv());
     // A process started first measured dearer than its twin started second (an A/A run of
     // 2026-12-03: 7 of 8 rounds), so each half of the rounds starts the builds the other way.
-    for (const half of [0, 1]) {
-      const order = half === 0 ? builds : [...builds].reverse();
+    // AB_FRESH: a pair of fresh processes per round, each half started the other way round
+    const pairs = FRESH ? ROUNDS : 2;
+    for (let half = 0; half < pairs; half += 1) {
+      const order = half % 2 === 0 ? builds : [...builds].reverse();
       running = [];
       for (const build of order)
         running.push({ build, ...(await startBuild(build.dir, provider.port)) });
       for (const run of running) await burst(run, WARMUP_S);
-      const rounds = half === 0 ? Math.ceil(ROUNDS / 2) : Math.floor(ROUNDS / 2);
+      const rounds = FRESH ? 1 : half === 0 ? Math.ceil(ROUNDS / 2) : Math.floor(ROUNDS / 2);
       for (let i = 0; i < rounds; i += 1) {
         for (const run of i % 2 ? [...running].reverse() : running) {
           const { cpu, rps, p50 } = await burst(run, BURST_S);
