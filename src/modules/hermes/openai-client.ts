@@ -223,11 +223,12 @@ function onBody(
   response.on('close', () => fail(new Error('aborted')));
 }
 
-/** The body as text to `done`, refused past `limit` bytes. */
+/** The body as text to `resolve`, refused past `limit` bytes (to `reject`). */
 function readText(
   response: IncomingMessage,
   limit: number,
-  done: (err: Error | undefined, text?: string) => void,
+  resolve: (text: string) => void,
+  reject: (err: Error) => void,
 ): void {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -238,7 +239,7 @@ function readText(
       if (size > limit) throw new Error(`answer over ${limit} bytes`);
       chunks.push(chunk);
     },
-    (err) => (err ? done(err) : done(undefined, Buffer.concat(chunks).toString('utf8'))),
+    (err) => (err ? reject(err) : resolve(Buffer.concat(chunks).toString('utf8'))),
   );
 }
 
@@ -260,8 +261,8 @@ async function call(
       body,
       deadline,
       (response, resolve, reject) =>
-        readText(response, MAX_RESPONSE_BYTES, (err, read) =>
-          err ? reject(deadline.failure(provider, err)) : resolve(read as string),
+        readText(response, MAX_RESPONSE_BYTES, resolve, (err) =>
+          reject(deadline.failure(provider, err)),
         ),
     );
     try {
