@@ -9,6 +9,7 @@ import { withTimeout } from '../util/with-timeout';
 import { ActiveJobs } from './active-jobs';
 import { CatalogQueue } from './catalog-queue';
 import { ClosableWorker } from './closable-worker';
+import { WorkerConnection } from './worker-connection';
 import { FinishedJobs } from './finished-jobs';
 import { JobCatalog } from './job-catalog';
 import { JobHandlers } from './job-handlers';
@@ -147,6 +148,7 @@ export class QueueService implements OnApplicationShutdown {
         concurrency: this.catalog.concurrency(name, this.config),
         ...(spec.lockDurationMs ? { lockDuration: spec.lockDurationMs } : {}),
       },
+      WorkerConnection,
     );
     const listen = { logger: this.logger };
     worker.on(
