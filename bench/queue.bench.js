@@ -5,7 +5,8 @@
  * the chat bench (whose every chat crosses the switch queue). One process adds a job and a
  * worker in the same process answers it at once, with the settings VX11's chat queues use:
  * a random job id, attempts 1, an answered job deleted at once (the last 1,000 failed ones
- * kept), worker concurrency 32, and
+ * kept), worker concurrency 32, the worker's connection class (core/queue/worker-connection.ts,
+ * from the build: its move-to-active does not re-arm the wake-up marker), and
  * the result handed to the waiting caller in memory when the handler returns (as
  * core/queue/queue.service.ts does). No HTTP, no SQLite, no provider: only BullMQ and Redis.
  *
@@ -22,7 +23,8 @@ const { randomUUID } = require('node:crypto');
 const { performance } = require('node:perf_hooks');
 const { Queue, Worker } = require('bullmq');
 const Redis = require('ioredis');
-const { HOST, say } = require('./support/child-server');
+const { join } = require('node:path');
+const { DIST, HOST, say, ensureBuilt } = require('./support/child-server');
 const { percentile, round } = require('./support/measure');
 const { ROUNDS, SECONDS, inRounds, figureLine } = require('./support/rounds');
 const { dropQueueKeys, redisCpuSeconds } = require('./support/redis-keys');
@@ -39,6 +41,8 @@ const JOB_OPTIONS = {
 let interrupted = false;
 
 async function main() {
+  ensureBuilt();
+  const { WorkerConnection } = require(join(DIST, 'src', 'core', 'queue', 'worker-connection'));
   const prefix = `bench-queue-${process.pid}`;
   const connection = { host: HOST, port: 6379, maxRetriesPerRequest: null };
   const producer = new Redis({ ...connection, maxRetriesPerRequest: 1 });
@@ -53,6 +57,7 @@ async function main() {
       return result;
     },
     { connection, prefix, concurrency: CONCURRENCY },
+    WorkerConnection,
   );
   worker.on('error', () => undefined);
   const request = () =>
