@@ -172,7 +172,8 @@ export class EventsService
 
   private async persist(event: VxEvent, payloadText: string, origin: Origin): Promise<void> {
     try {
-      await this.writer.append(event, payloadText);
+      // an ingest request waits for its event; an emitted one may wait for company
+      await this.writer.append(event, payloadText, origin === 'ingest');
     } catch (err) {
       if (err instanceof LedgerWriteError) {
         throw new ApiError(

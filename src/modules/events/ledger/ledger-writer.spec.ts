@@ -11,7 +11,7 @@ import type { VxEvent } from '../../../core/events/event-bus.service';
 import type { EventView } from '../event-view';
 import { ChainWalker } from './ledger-row';
 import { LedgerStore } from './ledger-store';
-import { LedgerWriteError, LedgerWriter } from './ledger-writer';
+import { LedgerWriteError, LedgerWriter, LINGER_MS } from './ledger-writer';
 
 const event = (n: number): VxEvent => ({
   event_id: randomUUID(),
@@ -165,6 +165,56 @@ describe('LedgerWriter', () => {
     db.exec('ROLLBACK'); // the other module's work is undone; the event must survive
     await pending;
     expect(db.prepare('SELECT COUNT(*) AS n FROM events').get()).toEqual({ n: 1 });
+  });
+
+  describe('events nobody waits for (emitted by modules)', () => {
+    // setTimeout and Date are fake; the turns (setImmediate) and the fsync's I/O are real
+    beforeEach(() =>
+      jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] }),
+    );
+    afterEach(() => jest.useRealTimers());
+    const waitless = (writer: LedgerWriter, n: number) =>
+      writer.append(event(n), JSON.stringify({ n }), false);
+    const count = () => (db.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n;
+    const turns = async () => {
+      for (let i = 0; i < 3; i += 1) await new Promise((r) => setImmediate(r));
+    };
+    const batches = () => commits.map((batch) => batch.map((v) => v.payload.n));
+
+    it(`wait up to ${LINGER_MS} ms for company, then share one commit and one fsync`, async () => {
+      const sync = jest.spyOn(store, 'syncWal');
+      const writer = makeWriter();
+      const first = waitless(writer, 1);
+      await turns();
+      expect(count()).toBe(0);
+      jest.advanceTimersByTime(LINGER_MS - 1);
+      const second = waitless(writer, 2); // does not put the first one off
+      await turns();
+      expect(count()).toBe(0);
+      jest.advanceTimersByTime(1);
+      await Promise.all([first, second]);
+      expect(batches()).toEqual([[1, 2]]);
+      expect(sync).toHaveBeenCalledTimes(1);
+      expect(verify()).toMatchObject({ ok: true, length: 2 });
+    });
+
+    it('go along with an awaited event, at the end of its turn', async () => {
+      const writer = makeWriter();
+      const lingering = waitless(writer, 1);
+      await turns();
+      const awaited = append(writer, 2);
+      await Promise.all([lingering, awaited]); // no fake time passes
+      expect(batches()).toEqual([[1, 2]]);
+    });
+
+    it('are written at once by drain() (shutdown)', async () => {
+      const writer = makeWriter();
+      const lingering = waitless(writer, 1);
+      writer.drain();
+      expect(count()).toBe(1);
+      await lingering;
+      expect(batches()).toEqual([[1]]);
+    });
   });
 
   it('after drain(), writes and fsyncs each append at once (shutdown)', async () => {

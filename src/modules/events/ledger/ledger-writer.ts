@@ -13,6 +13,14 @@ interface Pending {
   reject: (err: Error) => void;
 }
 
+/**
+ * How long an event nobody waits for (one a module emitted) waits for others before its
+ * commit. Alone each such event cost a transaction and an fsync: at one chat at a time, a
+ * fifth of a chat's CPU (bench/HISTORY.md, item 43). An ingested event, whose caller waits
+ * for it, is committed at the end of its turn as before, and takes the waiting ones along.
+ */
+export const LINGER_MS = 5;
+
 /** A committed batch waiting for its fsync. */
 interface Committed {
   batch: Pending[];
@@ -40,12 +48,15 @@ export class LedgerWriteError extends Error {
  * Events arriving meanwhile queue up and become the next batch, committed when that fsync
  * returns (so batches grow with load, up to `maxBatch`). Callers are answered, and the feeds
  * see a batch, only after its fsync, in commit order. Without a WAL file, and at shutdown,
- * the commit itself is fsynced instead.
+ * the commit itself is fsynced instead. Events nobody waits for linger (LINGER_MS) to share
+ * a commit and an fsync with the next ones.
  */
 export class LedgerWriter {
   private readonly logger = new Logger('Ledger');
   private queue: Pending[] = [];
-  private scheduled = false;
+  /** When the scheduled flush runs (ms since the epoch; 0: at the end of this turn). */
+  private flushDue: number | undefined;
+  private flushTimer: NodeJS.Timeout | NodeJS.Immediate | undefined;
   /** Batches whose fsync is in flight, and those committed durably meanwhile (shutdown). */
   private syncing: Committed | undefined;
   private heldAfterSync: Committed[] = [];
@@ -62,17 +73,23 @@ export class LedgerWriter {
     this.listeners.push(listener);
   }
 
-  append(event: VxEvent, payloadText: string): Promise<EventView> {
+  /**
+   * Queues an event for the next group commit; resolves once it is durable. `awaited`: someone
+   * waits for it (an ingest request), so it is committed at the end of this turn; otherwise it
+   * may wait LINGER_MS for company.
+   */
+  append(event: VxEvent, payloadText: string, awaited = true): Promise<EventView> {
     return new Promise<EventView>((resolve, reject) => {
       this.queue.push({ event, payloadText, resolve, reject });
       if (this.immediate || this.queue.length >= this.maxBatch) this.flush();
-      else this.schedule();
+      else this.schedule(awaited ? 0 : LINGER_MS);
     });
   }
 
   /** Writes everything queued now, and every later append at once (shutdown). */
   drain(): void {
     this.immediate = true;
+    this.cancelScheduled();
     while (this.queue.length > 0 && !this.store.busy) this.flush();
   }
 
@@ -82,19 +99,30 @@ export class LedgerWriter {
     await this.store.close();
   }
 
+  /** Flushes after `delayMs` (0: at the end of this turn), unless a flush is due sooner. */
   private schedule(delayMs = 0): void {
-    if (this.scheduled) return;
-    this.scheduled = true;
+    const due = delayMs > 0 ? Date.now() + delayMs : 0;
+    if (this.flushDue !== undefined && this.flushDue <= due) return;
+    this.cancelScheduled();
+    this.flushDue = due;
     const run = guarded(
       'ledger group commit',
       () => {
-        this.scheduled = false;
+        this.flushDue = undefined;
+        this.flushTimer = undefined;
         this.flush();
       },
       { logger: this.logger, onError: (err) => this.failQueued(err) },
     );
-    if (delayMs > 0) setTimeout(run, delayMs);
-    else setImmediate(run);
+    this.flushTimer = delayMs > 0 ? setTimeout(run, delayMs) : setImmediate(run);
+  }
+
+  private cancelScheduled(): void {
+    if (this.flushTimer === undefined) return;
+    if (this.flushDue === 0) clearImmediate(this.flushTimer as NodeJS.Immediate);
+    else clearTimeout(this.flushTimer as NodeJS.Timeout);
+    this.flushTimer = undefined;
+    this.flushDue = undefined;
   }
 
   private flush(): void {
