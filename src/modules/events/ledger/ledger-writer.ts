@@ -16,7 +16,7 @@ interface Pending {
 /**
  * How long an event nobody waits for (one a module emitted) waits for others before its
  * commit. Alone each such event cost a transaction and an fsync: at one chat at a time, a
- * fifth of a chat's CPU (bench/HISTORY.md, item 43). An ingested event, whose caller waits
+ * tenth of a chat's CPU (bench/HISTORY.md, item 43). An ingested event, whose caller waits
  * for it, is committed at the end of its turn as before, and takes the waiting ones along.
  */
 export const LINGER_MS = 5;
@@ -56,7 +56,7 @@ export class LedgerWriter {
   private queue: Pending[] = [];
   /** When the scheduled flush runs (ms since the epoch; 0: at the end of this turn). */
   private flushDue: number | undefined;
-  private flushTimer: NodeJS.Timeout | NodeJS.Immediate | undefined;
+  private cancelFlush: (() => void) | undefined;
   /** Batches whose fsync is in flight, and those committed durably meanwhile (shutdown). */
   private syncing: Committed | undefined;
   private heldAfterSync: Committed[] = [];
@@ -109,19 +109,23 @@ export class LedgerWriter {
       'ledger group commit',
       () => {
         this.flushDue = undefined;
-        this.flushTimer = undefined;
+        this.cancelFlush = undefined;
         this.flush();
       },
       { logger: this.logger, onError: (err) => this.failQueued(err) },
     );
-    this.flushTimer = delayMs > 0 ? setTimeout(run, delayMs) : setImmediate(run);
+    if (delayMs > 0) {
+      const timer = setTimeout(run, delayMs);
+      this.cancelFlush = () => clearTimeout(timer);
+    } else {
+      const immediate = setImmediate(run);
+      this.cancelFlush = () => clearImmediate(immediate);
+    }
   }
 
   private cancelScheduled(): void {
-    if (this.flushTimer === undefined) return;
-    if (this.flushDue === 0) clearImmediate(this.flushTimer as NodeJS.Immediate);
-    else clearTimeout(this.flushTimer as NodeJS.Timeout);
-    this.flushTimer = undefined;
+    this.cancelFlush?.();
+    this.cancelFlush = undefined;
     this.flushDue = undefined;
   }
 
