@@ -7,6 +7,8 @@ import { createApp } from '../../src/app.factory';
 import { AppConfig } from '../../src/core/config/app-config';
 import { loadConfig } from '../../src/core/config/load-config';
 
+export { waitFor } from './wait-for';
+
 export const TEST_TOKEN = 'test-token-0123456789abcdef';
 
 export interface TestApp {
@@ -64,28 +66,6 @@ export async function bootApp(
       if (!reuseDir) rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-/** Polls `check` until it returns a truthy value or the deadline passes (no blind sleeps). */
-export async function waitFor<T>(
-  check: () => Promise<T> | T,
-  timeoutMs = 5000,
-  intervalMs = 25,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value) return value;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-  throw new Error(
-    `waitFor timed out after ${timeoutMs} ms${last ? `: ${(last as Error).message}` : ''}`,
-  );
 }
 
 /** Opens a power window on one module through madre's route (200 expected); answers the window. */

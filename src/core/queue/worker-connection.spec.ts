@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
 import { Queue, RedisConnection, Worker } from 'bullmq';
 import { ensureRedis } from '../../../test/support/redis-harness';
+import { waitFor } from '../../../test/support/wait-for';
 import { WORKER_SCRIPTS, WorkerConnection, withoutActiveMarker } from './worker-connection';
 
 const bullmqScripts = require('bullmq/dist/cjs/scripts') as Record<string, { content: string }>;
@@ -88,24 +89,16 @@ describe('a worker on WorkerConnection (real Redis)', () => {
     return { queue, worker, completed, pops };
   }
 
-  async function until(what: string, done: () => boolean, timeoutMs = 10_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!done()) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  }
-
   /** Adds `jobs` jobs one at a time, each once the one before it has completed. */
   async function oneAtATime(name: string, Connection: typeof RedisConnection, jobs: number) {
     const { queue, completed, pops } = await setUp(name, 8, Connection);
-    await until('the worker to block', () => pops.count === 1);
+    await waitFor(() => pops.count === 1, 10_000, 5);
     for (let i = 0; i < jobs; i += 1) {
       await queue.add('job', { i });
-      await until(`job ${i}`, () => completed.length === i + 1);
+      await waitFor(() => completed.length === i + 1, 10_000, 5);
     }
     // Let any wake-up the last job left armed happen before counting.
-    await until('the worker to block again', () => pops.count >= jobs + 1);
+    await waitFor(() => pops.count >= jobs + 1, 10_000, 5);
     await new Promise((resolve) => setTimeout(resolve, 50));
     return pops.count;
   }
@@ -123,7 +116,7 @@ describe('a worker on WorkerConnection (real Redis)', () => {
       await new Promise((resolve) => setImmediate(resolve));
     });
     await queue.addBulk(Array.from({ length: 300 }, (_, i) => ({ name: 'job', data: { i } })));
-    await until('the burst', () => completed.length === 300);
+    await waitFor(() => completed.length === 300, 10_000, 5);
     // Nothing is left waiting or active: no job was stranded without a wake-up.
     expect(await queue.getJobCounts('wait', 'active', 'prioritized')).toEqual({
       wait: 0,
@@ -132,7 +125,7 @@ describe('a worker on WorkerConnection (real Redis)', () => {
     });
     await new Promise((resolve) => setTimeout(resolve, 100)); // the worker is blocked again
     await queue.add('job', { i: 300 });
-    await until('a job after the burst', () => completed.length === 301);
+    await waitFor(() => completed.length === 301, 10_000, 5);
   });
 
   it('takes jobs added while all its slots are busy', async () => {
@@ -144,9 +137,9 @@ describe('a worker on WorkerConnection (real Redis)', () => {
       return held;
     });
     await queue.addBulk(Array.from({ length: 2 }, (_, i) => ({ name: 'job', data: { i } })));
-    await until('both slots busy', () => started === 2);
+    await waitFor(() => started === 2, 10_000, 5);
     await queue.addBulk(Array.from({ length: 5 }, (_, i) => ({ name: 'job', data: { i } })));
     release();
-    await until('every job', () => completed.length === 7);
+    await waitFor(() => completed.length === 7, 10_000, 5);
   });
 });
