@@ -216,6 +216,11 @@ export class HttpConfig {
   @IsInt() @Min(100) @Max(3600000) requestTimeoutMs: number;
   /** An idle keep-alive connection is closed after this. */
   @IsInt() @Min(100) @Max(600000) keepAliveTimeoutMs: number;
+  /**
+   * After a request arrives the event loop polls without sleeping until it has had nothing to
+   * do for this long (busy-poll.ts); 0 turns it off. Unset: 500 with two or more CPUs, else 0.
+   */
+  @IsOptional() @IsInt() @Min(0) @Max(100000) busyPollUs?: number;
 }
 
 /** Failed-auth limiting per client address (wrong tokens). */

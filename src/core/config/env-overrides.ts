@@ -76,6 +76,7 @@ export const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: string; parse: Pa
     path: 'http.keepAliveTimeoutMs',
     parse: integer(100, 600000),
   },
+  { env: 'VX11_BUSY_POLL_US', path: 'http.busyPollUs', parse: integer(0, 100000) },
   { env: 'VX11_AUTH_FAILURE_LIMIT', path: 'authFailures.limit', parse: integer(1, 1000000) },
 ];
 

@@ -62,6 +62,7 @@ describe('loadConfig', () => {
       VX11_SHUTDOWN_TIMEOUT_MS: '1500',
       VX11_WINDOW_MAX_TTL_SEC: '120',
       VX11_DEFAULT_POLICY: 'full',
+      VX11_BUSY_POLL_US: '0',
     });
     expect(config).toMatchObject({
       host: '0.0.0.0',
@@ -78,6 +79,7 @@ describe('loadConfig', () => {
       shutdownTimeoutMs: 1500,
       window: { maxTtlSec: 120 },
       defaultPolicy: 'full',
+      http: { busyPollUs: 0 },
     });
   });
 
@@ -102,6 +104,8 @@ describe('loadConfig', () => {
     ['VX11_HOST', '   '],
     ['VX11_QUEUE_PREFIX', 'has spaces'],
     ['VX11_DEFAULT_POLICY', 'no_such_policy'],
+    ['VX11_BUSY_POLL_US', '-5'],
+    ['VX11_BUSY_POLL_US', '2ms'],
   ])('refuses %s=%j with a ConfigError naming the variable', (name, value) => {
     const err = configErrorFor({ [name]: value });
     expect(err.source).toBe(name);

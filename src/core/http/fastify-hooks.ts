@@ -7,6 +7,7 @@ import { ApiError } from '../errors/api-error';
 import { replyWithError } from '../errors/reply-error';
 import { createProcessLogger, requestLineLogger, rootLoggerOf } from '../logging/pino-options';
 import { MetricsService } from '../metrics/metrics.service';
+import { BusyPoll, busyPollQuietUs } from './busy-poll';
 import { HttpDrain, SERVED_WHILE_DRAINING } from './http-drain';
 import { installRequestContext } from './request-context';
 import { BODY_CHECK, BodyCheck, routeConfigOf } from './route-config';
@@ -92,6 +93,7 @@ export function installHttpHooks(fastify: FastifyInstance, deps: HttpHookDeps): 
   const root = rootLoggerOf(config) ?? createProcessLogger(config.logLevel, 1);
   installRequestContext(fastify, root, requestLineLogger(root)); // first: the rest runs in it
   installBodyChecks(fastify);
+  const poll = new BusyPoll(busyPollQuietUs(config.http.busyPollUs));
 
   fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
@@ -111,6 +113,7 @@ export function installHttpHooks(fastify: FastifyInstance, deps: HttpHookDeps): 
   });
 
   fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done) => {
+    poll.wake();
     // RFC 9112 §3.2: an HTTP/1.1 request without Host is a 400 (Node's own has no body).
     if (request.raw.httpVersion === '1.1' && !request.headers.host) {
       return refuse(
